@@ -1,0 +1,23 @@
+/** The `nyx` command line. Thin: each command lives in src/cli/<name>.command.ts. */
+import { Command } from 'commander';
+// import { registerCheckBoundaryCommand } from './boundary-scanner/check-boundary.command.js';
+import { registerDemoCommand } from './cli/demo.command.js';
+import { registerMigrateCommand } from './cli/migrate.command.js';
+import { registerRunsCommand } from './cli/runs.command.js';
+import { registerSpawnCommand } from './cli/spawn.command.js';
+import { registerStartCommand } from './cli/start.command.js';
+import { registerWorkerCommand } from './cli/worker.command.js';
+
+const program = new Command('nyx')
+  .description('nyx-orchestrator: MikroORM control plane, BullMQ workers — session boundaries are data boundaries')
+  .showHelpAfterError();
+
+registerDemoCommand(program);
+registerStartCommand(program);
+registerWorkerCommand(program);
+registerMigrateCommand(program);
+registerSpawnCommand(program);
+registerRunsCommand(program);
+// registerCheckBoundaryCommand(program);
+
+await program.parseAsync(process.argv);

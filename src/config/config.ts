@@ -1,0 +1,75 @@
+/**
+ * The one place that reads `process.env`. Every value is parsed by one zod
+ * schema at start-up; a bad value stops the process with a message that names
+ * the variable and what was expected (see `ConfigError`).
+ *
+ * Two halves: `loadWorkerConfig` needs only Redis (workers may run on hosts
+ * with no database credentials), `loadConfig` adds the control plane's
+ * database settings.
+ */
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const RedisUrl = z
+  .string()
+  .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+
+/** Settings a worker process needs. Defaults are listed in the README. */
+const WorkerEnv = z.object({
+  /** Redis for BullMQ. Unset: the demo starts a private redis-server; other commands use 127.0.0.1:6379. */
+  REDIS_URL: RedisUrl.optional(),
+  /** Key prefix of every BullMQ queue; tests use one per file. @defaultValue `nyx` */
+  NYX_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'letters, digits, _ - : { }').default('nyx'),
+  /** Jobs one worker process runs at once. @defaultValue 50 */
+  NYX_WORKER_CONCURRENCY: intFromEnv(1, 10_000).default(50),
+  /** Attempts per run before it is dead. @defaultValue 3 */
+  NYX_JOB_ATTEMPTS: intFromEnv(1, 100).default(3),
+  /** Base of the exponential retry backoff, in ms. @defaultValue 1000 */
+  NYX_BACKOFF_MS: intFromEnv(0, 3_600_000).default(1000),
+  /** How long a stopping worker lets running jobs finish, in ms. @defaultValue 10000 */
+  NYX_SHUTDOWN_TIMEOUT_MS: intFromEnv(0, 3_600_000).default(10_000),
+  /** pino level. @defaultValue info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Settings of the control plane (producer, relay, recorder, API). */
+const ControlPlaneEnv = WorkerEnv.extend({
+  /** PostgreSQL. Unset: embedded PGlite under NYX_DATA_DIR (the demo's default). */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL, e.g. postgresql://postgres@127.0.0.1:5432/nyx')
+    .optional(),
+  /** Where PGlite keeps its files when DATABASE_URL is unset; `memory` keeps nothing. @defaultValue memory */
+  NYX_DATA_DIR: z.string().min(1).default('memory'),
+  /** Outbox rows the relay moves to Redis per batch. @defaultValue 500 */
+  NYX_RELAY_BATCH: intFromEnv(1, 10_000).default(500),
+  /** Fallback poll of the relay when no NOTIFY arrives, in ms. @defaultValue 1000 */
+  NYX_RELAY_POLL_MS: intFromEnv(10, 600_000).default(1000),
+  /** Results the recorder writes in one statement. @defaultValue 500 */
+  NYX_RECORDER_BATCH: intFromEnv(1, 10_000).default(500),
+  /** Dispatched outbox rows older than this are pruned, in ms. @defaultValue 86400000 (1 day) */
+  NYX_OUTBOX_RETENTION_MS: intFromEnv(0, 365 * 86_400_000).default(86_400_000),
+  /** Largest serialized payload the producer accepts, in bytes. @defaultValue 65536 */
+  NYX_MAX_PAYLOAD_BYTES: intFromEnv(256, 10_000_000).default(65_536),
+});
+
+export type WorkerConfig = z.infer<typeof WorkerEnv>;
+export type Config = z.infer<typeof ControlPlaneEnv>;
+
+function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  // Empty strings count as unset, the way shells and compose files write them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) throw ConfigError.fromZod(result.error);
+  return result.data;
+}
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  return parse(WorkerEnv, env);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parse(ControlPlaneEnv, env);
+}

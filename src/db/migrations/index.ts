@@ -1,0 +1,4 @@
+/** Checked-in migrations, in order. Listed explicitly so they run the same from TypeScript sources and tests. */
+import { Migration20261128000000_initial } from './Migration20261128000000_initial.js';
+
+export const migrationsList = [{ name: 'Migration20261128000000_initial', class: Migration20261128000000_initial }];

@@ -1,0 +1,5 @@
+export * from './json-value.js';
+export * from './task-spawn-context.js';
+export * from './envelope.js';
+export * from './workflow-outcome.js';
+export * from './queue-names.js';

@@ -1,0 +1,11 @@
+/** A serialized payload exceeds NYX_MAX_PAYLOAD_BYTES. Nothing is spawned. */
+export class PayloadTooLargeError extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`task ${taskId}: payload is ${bytes} bytes, over the limit of ${limit} (NYX_MAX_PAYLOAD_BYTES)`);
+    this.name = this.constructor.name;
+  }
+}

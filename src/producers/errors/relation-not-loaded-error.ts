@@ -1,0 +1,15 @@
+/**
+ * An entity reached the session boundary with a relation that was never
+ * loaded: in MikroORM its fields would read as `undefined`, silently. The
+ * extractor refuses it instead of sending `undefined` on. Fix: load with
+ * `populate: ['<relation>']`.
+ */
+export class RelationNotLoadedError extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly relation: string,
+  ) {
+    super(`task ${taskId}: relation "${relation}" is not loaded (load it with populate: ['${relation}'])`);
+    this.name = this.constructor.name;
+  }
+}

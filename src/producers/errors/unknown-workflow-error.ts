@@ -1,0 +1,11 @@
+/** No registered workflow handles a task's motivation type. Refused at spawn time, not in the dead-letter queue. */
+export class UnknownWorkflowError extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly motivationType: string,
+    readonly known: readonly string[],
+  ) {
+    super(`task ${taskId}: no workflow handles motivation type "${motivationType}" (known: ${known.join(', ')})`);
+    this.name = this.constructor.name;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The session boundary. Takes a task whose `motivationalState` the caller
+ * loaded (the `Loaded<>` type demands it at compile time; `isInitialized`
+ * checks it at run time, since a cast or an `any` can lie) and copies the
+ * fields a workflow may see into a validated, plain `TaskSpawnContext`.
+ * Nothing that comes out of here refers to the ORM.
+ */
+import { wrap, type Loaded } from '@mikro-orm/core';
+import { z } from 'zod';
+import { TaskSpawnContext } from '../dto/index.js';
+import type { MotivationalTask } from '../entities/index.js';
+import { assertPlainJson } from './assert-plain-json.js';
+import { InvalidTaskContextError } from './errors/invalid-task-context-error.js';
+import { RelationNotLoadedError } from './errors/relation-not-loaded-error.js';
+
+export type SpawnableTask = Loaded<MotivationalTask, 'motivationalState'>;
+
+export function extractTaskContext(task: SpawnableTask): TaskSpawnContext {
+  const state = task.motivationalState as SpawnableTask['motivationalState'] | null | undefined;
+  if (!state || !wrap(state, true).isInitialized()) {
+    throw new RelationNotLoadedError(task.id, 'motivationalState');
+  }
+  if (task.metadata != null) assertPlainJson(task.metadata, `task ${task.id} metadata`);
+  const candidate = {
+    taskId: task.id,
+    generatedPrompt: task.generatedPrompt,
+    motivationType: state.motivationType,
+    intensity: state.intensity,
+    priority: task.taskPriority,
+    arbitrationScore: task.arbitrationScore,
+    createdAt: task.createdAt,
+    ...(task.metadata != null ? { metadata: task.metadata } : {}),
+  };
+  // The candidate holds a Date; validate the wire form so the codec runs both ways.
+  const encoded = encodeOrExplain(task.id, candidate);
+  const parsed = TaskSpawnContext.safeParse(encoded);
+  if (!parsed.success) throw invalid(task.id, parsed.error);
+  return parsed.data;
+}
+
+function encodeOrExplain(taskId: string, candidate: unknown) {
+  try {
+    return z.encode(TaskSpawnContext, candidate as TaskSpawnContext);
+  } catch (error) {
+    if (error instanceof z.ZodError) throw invalid(taskId, error);
+    throw error;
+  }
+}
+
+function invalid(taskId: string, error: z.ZodError): InvalidTaskContextError {
+  const fields = error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+  return new InvalidTaskContextError(taskId, fields, { cause: error });
+}

@@ -1,0 +1,32 @@
+/**
+ * The run-time half of the worker boundary (the static half is
+ * dependency-cruiser in CI): a module resolution hook that refuses to load
+ * `@mikro-orm/*`, `pg` or the entity modules in a worker process, however
+ * indirect the import. It also records what the process resolved, so a test
+ * can prove the worker never loaded the ORM (NYX_REPORT_MODULES_TO=<file>).
+ */
+import { registerHooks } from 'node:module';
+
+const FORBIDDEN = [/^@mikro-orm\//, /^pg$/, /\/src\/(entities|db|producers|outbox|recorder)\//];
+
+export class ForbiddenImportError extends Error {
+  constructor(specifier: string, parent: string | undefined) {
+    super(`worker processes must not load "${specifier}" (imported from ${parent ?? 'the entry point'}): workers get their data from the payload, never from the database`);
+    this.name = this.constructor.name;
+  }
+}
+
+export const resolvedModules = new Set<string>();
+
+export function forbidOrmImports(): void {
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const resolved = nextResolve(specifier, context);
+      if (FORBIDDEN.some((pattern) => pattern.test(specifier) || pattern.test(resolved.url))) {
+        throw new ForbiddenImportError(specifier, context.parentURL);
+      }
+      resolvedModules.add(resolved.url);
+      return resolved;
+    },
+  });
+}

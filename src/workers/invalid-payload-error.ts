@@ -1,0 +1,15 @@
+import { UnrecoverableError } from 'bullmq';
+
+/**
+ * A job's data is not a payload this worker can read (wrong envelope, unknown
+ * schema or version, fails validation). Extends BullMQ's `UnrecoverableError`:
+ * the job fails at once, without using up its remaining attempts, and its run
+ * goes to the dead-letter queue with this message as the reason.
+ */
+export class InvalidPayloadError extends UnrecoverableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.name = this.constructor.name;
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}

@@ -1,0 +1,44 @@
+/** Wires a worker process from the environment and runs it until SIGTERM/SIGINT. */
+import { writeFileSync } from 'node:fs';
+import { loadWorkerConfig } from '../config/config.js';
+import { createLogger } from '../logging/logger.js';
+import { defaultRegistry } from '../workflows/registry.js';
+import { startWorkerProcess } from './worker-process.js';
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface RunWorkerOptions {
+  /** Write the resolved module URLs there on exit (used by the boundary test). */
+  reportModulesTo?: string | undefined;
+  resolvedModules: ReadonlySet<string>;
+}
+
+export async function runWorker(options: RunWorkerOptions): Promise<void> {
+  const config = loadWorkerConfig();
+  const log = createLogger('nyx-worker', config.LOG_LEVEL);
+  const handle = startWorkerProcess({
+    redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+    prefix: config.NYX_QUEUE_PREFIX,
+    concurrency: config.NYX_WORKER_CONCURRENCY,
+    registry: defaultRegistry,
+    log,
+  });
+  await handle.worker.waitUntilReady();
+  log.info({ pid: process.pid, concurrency: config.NYX_WORKER_CONCURRENCY, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
+  // The parent (demo, tests) waits for this line before it counts the worker as up.
+  process.send?.({ type: 'ready', pid: process.pid });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, timeoutMs: config.NYX_SHUTDOWN_TIMEOUT_MS }, 'worker stopping: no new jobs, letting running ones finish');
+    const outcome = await handle.close(config.NYX_SHUTDOWN_TIMEOUT_MS);
+    log.info({ outcome }, 'worker stopped');
+    if (options.reportModulesTo) writeFileSync(options.reportModulesTo, JSON.stringify([...options.resolvedModules]));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('disconnect', () => void stop('parent disconnected'));
+}
