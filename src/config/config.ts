@@ -47,6 +47,8 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_RELAY_BATCH: intFromEnv(1, 10_000).default(500),
   /** Fallback poll of the relay when no NOTIFY arrives, in ms. @defaultValue 1000 */
   NYX_RELAY_POLL_MS: intFromEnv(10, 600_000).default(1000),
+  /** Longest wait for one addBulk before the relay rolls the batch back and retries, in ms. @defaultValue 5000 */
+  NYX_RELAY_SEND_TIMEOUT_MS: intFromEnv(50, 600_000).default(5000),
   /** Results the recorder writes in one statement. @defaultValue 500 */
   NYX_RECORDER_BATCH: intFromEnv(1, 10_000).default(500),
   /** Dispatched outbox rows older than this are pruned, in ms. @defaultValue 86400000 (1 day) */

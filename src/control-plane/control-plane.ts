@@ -53,6 +53,7 @@ export class ControlPlane {
       queue: (name) => this.queues.get(name),
       batchSize: config.NYX_RELAY_BATCH,
       pollMs: config.NYX_RELAY_POLL_MS,
+      sendTimeoutMs: config.NYX_RELAY_SEND_TIMEOUT_MS,
       retentionMs: config.NYX_OUTBOX_RETENTION_MS,
       jobOptions: { attempts: config.NYX_JOB_ATTEMPTS, backoffMs: config.NYX_BACKOFF_MS },
       log: log.child({ component: 'relay' }),

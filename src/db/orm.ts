@@ -31,6 +31,7 @@ export async function openOrm(options: OrmOptions): Promise<Orm> {
     migrations: { migrationsList, transactional: true, allOrNothing: true },
     debug: options.onQuery ? ['query' as const] : false,
     logger: options.onQuery ?? (() => {}),
+    colors: false,
     // Relations are loaded only when asked for: the point of this project.
     forceUndefined: false,
     allowGlobalContext: false,

@@ -41,9 +41,33 @@ export interface OutboxRelayOptions {
   retentionMs: number;
   jobOptions: RelayJobOptions;
   log: Logger;
+  /**
+   * Longest wait for one addBulk, in ms. BullMQ waits for a connection that
+   * is reconnecting instead of failing; past this the batch rolls back and is
+   * retried (a late addBulk that lands anyway is deduplicated by job id).
+   * @defaultValue 5000
+   */
+  sendTimeoutMs?: number;
 }
 
 const MAX_BACKOFF_MS = 10_000;
+
+export class RelaySendTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not finish within ${ms} ms (Redis unreachable?); the batch stays in the outbox`);
+    this.name = this.constructor.name;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RelaySendTimeoutError(what, ms)), ms);
+  });
+  // A late rejection of the abandoned send must not become an unhandled one.
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 const PRUNE_EVERY_MS = 60_000;
 
 export class OutboxRelay {
@@ -55,6 +79,11 @@ export class OutboxRelay {
   #lastPrune = 0;
   /** Rows sent since start. */
   dispatched = 0;
+
+  /** Failed attempts in a row (0 when the last one worked): Redis or PostgreSQL is away. */
+  get consecutiveFailures(): number {
+    return this.#failures;
+  }
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -95,7 +124,7 @@ export class OutboxRelay {
     for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
     const { attempts, backoffMs, keepCompletedSeconds = 86_400, keepFailedSeconds = 604_800 } = this.options.jobOptions;
     for (const [name, queueRows] of byQueue) {
-      await this.options.queue(name).addBulk(
+      const sending = this.options.queue(name).addBulk(
         queueRows.map((row) => {
           const opts: JobsOptions = {
             jobId: row.runId,
@@ -108,6 +137,7 @@ export class OutboxRelay {
           return { name: row.jobName, data: row.payload, opts };
         }),
       );
+      await withTimeout(sending, this.options.sendTimeoutMs ?? 5_000, `addBulk of ${queueRows.length} jobs to "${name}"`);
     }
   }
 

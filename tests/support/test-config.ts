@@ -7,6 +7,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     NYX_RELAY_POLL_MS: '50',
     NYX_BACKOFF_MS: '50',
+    NYX_RELAY_SEND_TIMEOUT_MS: '500',
     ...overrides,
   });
 }

@@ -1,0 +1,121 @@
+/**
+ * spawnTasks on a real PostgreSQL: one run and one outbox row per task, in
+ * one transaction or the caller's; refusals write nothing; the statement
+ * count does not grow with the number of tasks.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Orm } from '../../src/db/orm.js';
+import { seedTasks } from '../../src/demo/seed.js';
+import { openTaskSpawnEnvelope } from '../../src/dto/index.js';
+import { MotivationalState, MotivationalTask, OutboxMessage, WorkflowRun } from '../../src/entities/index.js';
+import { PayloadTooLargeError, UnknownTaskError, UnknownWorkflowError } from '../../src/producers/errors/index.js';
+import { spawnTasks } from '../../src/producers/spawn-tasks.js';
+import { defaultRegistry } from '../../src/workflows/registry.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
+
+const options = { registry: defaultRegistry, maxPayloadBytes: 65_536 };
+
+describe('spawnTasks', () => {
+  let db: TestDatabase;
+  let orm: Orm;
+  const queries: string[] = [];
+
+  beforeAll(async () => {
+    ({ db, orm } = await createMigratedDatabase({ onQuery: (sql) => queries.push(sql) }));
+  });
+
+  afterAll(async () => {
+    await orm?.close();
+    await db?.drop();
+  });
+
+  const count = async (entity: typeof WorkflowRun | typeof OutboxMessage) => orm.em.fork().count(entity, {});
+
+  it('writes one pending run and one outbox row holding the validated envelope per task', async () => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const [spawned] = await spawnTasks(orm.em, [taskId!], options);
+    const em = orm.em.fork();
+    const run = await em.findOneOrFail(WorkflowRun, { id: spawned!.runId });
+    const message = await em.findOneOrFail(OutboxMessage, { runId: spawned!.runId });
+    expect(run.status).toBe('pending');
+    expect(run.workflow).toBe(spawned!.workflow);
+    expect(message.dispatchedAt).toBeNull();
+    const opened = openTaskSpawnEnvelope(message.payload);
+    expect(opened.ok && opened.context.taskId).toBe(taskId);
+  });
+
+  it('uses the same number of statements for 1,000 tasks as for 10', async () => {
+    const small = await seedTasks(orm.em.fork(), { tasks: 10 });
+    const large = await seedTasks(orm.em.fork(), { tasks: 1_000 });
+    queries.length = 0;
+    await spawnTasks(orm.em, small, options);
+    const forSmall = queries.length;
+    queries.length = 0;
+    await spawnTasks(orm.em, large, options);
+    expect(queries.length).toBe(forSmall);
+    // select, begin, insert runs, insert outbox, notify, commit
+    expect(forSmall).toBeLessThanOrEqual(6);
+  });
+
+  it('writes nothing when any id is unknown or malformed', async () => {
+    const [known] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const before = [await count(WorkflowRun), await count(OutboxMessage)];
+    await expect(spawnTasks(orm.em, [known!, 'not-a-uuid'], options)).rejects.toThrow(new UnknownTaskError(['not-a-uuid']));
+    const unknown = '11111111-1111-4111-8111-111111111111';
+    await expect(spawnTasks(orm.em, [known!, unknown], options)).rejects.toThrow(UnknownTaskError);
+    expect([await count(WorkflowRun), await count(OutboxMessage)]).toEqual(before);
+  });
+
+  it('refuses a task no workflow handles, at spawn time', async () => {
+    const em = orm.em.fork();
+    const state = em.create(MotivationalState, { motivationType: 'boredom', intensity: 0.2, description: null });
+    const task = em.create(MotivationalTask, {
+      generatedPrompt: 'Stare at the wall.',
+      taskPriority: 1,
+      arbitrationScore: 0.1,
+      metadata: null,
+      motivationalState: state,
+    });
+    await em.flush();
+    await expect(spawnTasks(orm.em, [task.id], options)).rejects.toThrow(UnknownWorkflowError);
+    await expect(spawnTasks(orm.em, [task.id], options)).rejects.toThrow(`no workflow handles motivation type "boredom"`);
+  });
+
+  it('refuses a payload over the size limit, naming task and sizes', async () => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const before = await count(OutboxMessage);
+    await expect(spawnTasks(orm.em, [taskId!], { ...options, maxPayloadBytes: 300 })).rejects.toThrow(PayloadTooLargeError);
+    await expect(spawnTasks(orm.em, [taskId!], { ...options, maxPayloadBytes: 300 })).rejects.toThrow(/over the limit of 300/);
+    expect(await count(OutboxMessage)).toBe(before);
+  });
+
+  it("joins the caller's transaction: a rollback leaves no run and no outbox row", async () => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const before = [await count(WorkflowRun), await count(OutboxMessage)];
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        const runs = await spawnTasks(em, [taskId!], options);
+        expect(runs).toHaveLength(1);
+        throw new Error('application changed its mind');
+      }),
+    ).rejects.toThrow('application changed its mind');
+    expect([await count(WorkflowRun), await count(OutboxMessage)]).toEqual(before);
+  });
+
+  it("creates a task and spawns it atomically inside the caller's transaction", async () => {
+    const runId = await orm.em.fork().transactional(async (em) => {
+      const state = em.create(MotivationalState, { motivationType: 'curiosity', intensity: 0.9, description: null });
+      const task = em.create(MotivationalTask, {
+        generatedPrompt: 'Why is the sky blue at noon and red at dusk?',
+        taskPriority: 3,
+        arbitrationScore: 0.7,
+        metadata: null,
+        motivationalState: state,
+      });
+      await em.flush();
+      const [run] = await spawnTasks(em, [task.id], options);
+      return run!.runId;
+    });
+    expect(await orm.em.fork().count(OutboxMessage, { runId })).toBe(1);
+  });
+});
