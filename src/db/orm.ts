@@ -28,7 +28,8 @@ export async function openOrm(options: OrmOptions): Promise<Orm> {
   const common = {
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    // No schema snapshot files: migrations are written by hand and checked in.
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     debug: options.onQuery ? ['query' as const] : false,
     logger: options.onQuery ?? (() => {}),
     colors: false,
