@@ -49,9 +49,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `redis-server` on a free loopback port; resolves once it accepts connections. */
-export async function startPrivateRedis(port?: number): Promise<{ url: string; port: number; process: ChildProcess; stop(): Promise<void> }> {
+export async function startPrivateRedis(
+  port?: number,
+  redisServer = 'redis-server',
+): Promise<{ url: string; port: number; process: ChildProcess; stop(): Promise<void> }> {
   const chosen = port ?? (await freePort());
-  const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawn(redisServer, ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new RedisUnavailableError(`could not start redis-server (${e.message})`))));
@@ -69,9 +72,17 @@ export async function startPrivateRedis(port?: number): Promise<{ url: string; p
   return { url: `redis://127.0.0.1:${chosen}`, port: chosen, process: child, stop };
 }
 
-export async function ensureRedis(redisUrl: string | undefined): Promise<RedisHandle> {
+export interface EnsureRedisOptions {
+  /** Port probed on 127.0.0.1 before starting a server. @defaultValue 6379 */
+  defaultPort?: number;
+  /** The server binary. @defaultValue `redis-server` (from PATH) */
+  redisServer?: string;
+}
+
+export async function ensureRedis(redisUrl: string | undefined, options: EnsureRedisOptions = {}): Promise<RedisHandle> {
+  const port = options.defaultPort ?? 6379;
   if (redisUrl) return { url: redisUrl, private: false, stop: async () => {} };
-  if (await canConnect(6379)) return { url: 'redis://127.0.0.1:6379', private: false, stop: async () => {} };
-  const server = await startPrivateRedis();
+  if (await canConnect(port)) return { url: `redis://127.0.0.1:${port}`, private: false, stop: async () => {} };
+  const server = await startPrivateRedis(undefined, options.redisServer);
   return { url: server.url, private: true, stop: server.stop };
 }

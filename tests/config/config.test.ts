@@ -1,0 +1,65 @@
+/** Configuration: parsed once, defaults filled in, bad values named with what was expected. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadConfig, loadWorkerConfig } from '../../src/config/config.js';
+
+describe('loadConfig', () => {
+  it('fills in documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      NYX_QUEUE_PREFIX: 'nyx',
+      NYX_WORKER_CONCURRENCY: 50,
+      NYX_JOB_ATTEMPTS: 3,
+      NYX_DATA_DIR: 'memory',
+      NYX_RELAY_BATCH: 500,
+      NYX_MAX_PAYLOAD_BYTES: 65_536,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', NYX_JOB_ATTEMPTS: '' }).NYX_JOB_ATTEMPTS).toBe(3);
+  });
+
+  it.each([
+    ['NYX_WORKER_CONCURRENCY', 'lots', /NYX_WORKER_CONCURRENCY: .*number/],
+    ['NYX_WORKER_CONCURRENCY', '0', /NYX_WORKER_CONCURRENCY: .*>=1/],
+    ['NYX_JOB_ATTEMPTS', '2.5', /NYX_JOB_ATTEMPTS: .*int/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL: a postgresql:\/\/ URL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: .*"info"/],
+    ['NYX_QUEUE_PREFIX', 'has space', /NYX_QUEUE_PREFIX: letters, digits/],
+  ])('rejects %s=%s, naming the variable and what was expected', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('lists every bad variable at once', () => {
+    expect(() => loadConfig({ NYX_JOB_ATTEMPTS: 'x', NYX_BACKOFF_MS: '-1' })).toThrow(/NYX_JOB_ATTEMPTS: .*; NYX_BACKOFF_MS: /);
+  });
+
+  it('gives workers a config without database settings', () => {
+    const config = loadWorkerConfig({ DATABASE_URL: 'postgresql://ignored', REDIS_URL: 'redis://127.0.0.1:6400' });
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6400');
+    expect('DATABASE_URL' in config).toBe(false);
+  });
+});
+
+describe('a bad variable stops a process at start', () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+
+  it('nyx migrate exits 2 with a one-line reason', () => {
+    const result = run(['src/cli.ts', 'migrate'], { DATABASE_URL: 'not-a-url' });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^nyx: invalid configuration — DATABASE_URL: a postgresql:\/\/ URL/);
+  });
+
+  it('a worker process exits 2 before connecting anywhere', () => {
+    const result = run(['src/workers/main.ts'], { NYX_WORKER_CONCURRENCY: 'many' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('NYX_WORKER_CONCURRENCY');
+  });
+});
