@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import { createLogger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL } from '../redis/redis-connection.js';
+import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 import { action } from './exit.js';
 
 export function registerSpawnCommand(program: Command): void {

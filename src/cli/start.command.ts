@@ -3,7 +3,7 @@ import { loadConfig } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import { migrateUp, openOrm } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL } from '../redis/redis-connection.js';
+import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 import { action } from './exit.js';
 
 export function registerStartCommand(program: Command): void {

@@ -8,17 +8,26 @@
  * database settings.
  */
 import { z } from 'zod';
+import { parseRedisUrl } from '../redis/redis-topology.js';
 import { ConfigError } from './config-error.js';
 
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const RedisUrl = z
-  .string()
-  .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+const RedisUrl = z.string().superRefine((url, ctx) => {
+  try {
+    parseRedisUrl(url);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^REDIS_URL /, '') });
+  }
+});
 
 /** Settings a worker process needs. Defaults are listed in the README. */
 const WorkerEnv = z.object({
-  /** Redis for BullMQ. Unset: the demo starts a private redis-server; other commands use 127.0.0.1:6379. */
+  /**
+   * Redis for BullMQ: `redis://host:port`, `redis+cluster://h1:p1,h2:p2` or
+   * `redis+sentinel://s1:p1,s2:p2/primary`. Unset: the demo starts a private
+   * redis-server; other commands use redis://127.0.0.1:6379.
+   */
   REDIS_URL: RedisUrl.optional(),
   /** Key prefix of every BullMQ queue; tests use one per file. @defaultValue `nyx` */
   NYX_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'letters, digits, _ - : { }').default('nyx'),

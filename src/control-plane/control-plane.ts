@@ -16,7 +16,7 @@ import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { readOutboxLag, type OutboxLag } from '../outbox/outbox-sql.js';
 import { spawnTasks, type SpawnedRun } from '../producers/spawn-tasks.js';
 import { ResultsRecorder } from '../recorder/results-recorder.js';
-import { producerConnection, workerConnection } from '../redis/redis-connection.js';
+import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import { defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
 
@@ -36,6 +36,7 @@ export interface ControlPlaneOptions {
 
 export class ControlPlane {
   readonly queues: QueuePool;
+  readonly redis: RedisConnectionFactory;
   readonly relay: OutboxRelay;
   readonly recorder: ResultsRecorder;
   #listener: OutboxListener | null = null;
@@ -47,7 +48,8 @@ export class ControlPlane {
     private readonly options: ControlPlaneOptions,
   ) {
     const { config, log } = options;
-    this.queues = new QueuePool(producerConnection(options.redisUrl), config.NYX_QUEUE_PREFIX);
+    this.redis = new RedisConnectionFactory(options.redisUrl);
+    this.queues = new QueuePool(() => this.redis.connection('producer'), this.redis.prefix(config.NYX_QUEUE_PREFIX));
     this.relay = new OutboxRelay({
       em: () => orm.em.fork(),
       queue: (name) => this.queues.get(name),
@@ -60,8 +62,8 @@ export class ControlPlane {
     });
     this.recorder = new ResultsRecorder({
       em: () => orm.em.fork(),
-      connection: workerConnection(options.redisUrl),
-      prefix: config.NYX_QUEUE_PREFIX,
+      connection: this.redis.connection('blocking'),
+      prefix: this.redis.prefix(config.NYX_QUEUE_PREFIX),
       batchSize: config.NYX_RECORDER_BATCH,
       log: log.child({ component: 'recorder' }),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
@@ -116,6 +118,7 @@ export class ControlPlane {
     await this.#listener?.close();
     await this.recorder.close();
     await this.queues.close();
+    await this.redis.close();
     if (this.ownsOrm) await this.orm.close();
   }
 }

@@ -5,7 +5,7 @@ import { createLogger } from '../logging/logger.js';
 import { defaultRegistry } from '../workflows/registry.js';
 import { startWorkerProcess } from './worker-process.js';
 
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 
 export interface RunWorkerOptions {
   /** Write the resolved module URLs there on exit (used by the boundary test). */

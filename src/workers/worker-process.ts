@@ -8,7 +8,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { DEAD_LETTER_QUEUE, RESULTS_QUEUE, WORKFLOW_QUEUE } from '../dto/index.js';
-import { producerConnectionForWorker, workerConnectionFor } from './worker-connections.js';
+import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { createWorkflowProcessor, type ProcessorLogger } from './workflow-processor.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
@@ -34,8 +34,11 @@ export interface WorkerHandle {
 
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle {
   const shutdown = new AbortController();
-  const results = new Queue(RESULTS_QUEUE, { connection: producerConnectionForWorker(options.redisUrl), prefix: options.prefix });
-  const deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: producerConnectionForWorker(options.redisUrl), prefix: options.prefix });
+  const redis = new RedisConnectionFactory(options.redisUrl);
+  const prefix = redis.prefix(options.prefix);
+  // Reports wait for a briefly absent Redis rather than fail the job: blocking role.
+  const results = new Queue(RESULTS_QUEUE, { connection: redis.connection('blocking'), prefix });
+  const deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: redis.connection('blocking'), prefix });
   const processor = createWorkflowProcessor({
     registry: options.registry,
     reporter: new OutcomeReporter(results, deadLetters),
@@ -43,8 +46,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     shutdownSignal: shutdown.signal,
   });
   const worker = new Worker(options.queue ?? WORKFLOW_QUEUE, processor, {
-    connection: workerConnectionFor(options.redisUrl),
-    prefix: options.prefix,
+    connection: redis.connection('blocking'),
+    prefix,
     concurrency: options.concurrency,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     lockDuration: options.lockDurationMs ?? 30_000,
@@ -64,6 +67,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
       await worker.close(true);
     }
     await Promise.all([results.close(), deadLetters.close()]);
+    await redis.close();
     return outcome;
   }
 

@@ -29,7 +29,8 @@ describe('spawnTasks', () => {
     await db?.drop();
   });
 
-  const count = async (entity: typeof WorkflowRun | typeof OutboxMessage) => orm.em.fork().count(entity, {});
+  const count = async (entity: typeof WorkflowRun | typeof OutboxMessage) =>
+    entity === WorkflowRun ? orm.em.fork().count(WorkflowRun, {}) : orm.em.fork().count(OutboxMessage, {});
 
   it('writes one pending run and one outbox row holding the validated envelope per task', async () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });

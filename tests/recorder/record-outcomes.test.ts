@@ -23,7 +23,8 @@ describe('recordOutcomes', () => {
 
   beforeEach(async () => {
     const ids = await seedTasks(orm.em.fork(), { tasks: 1 });
-    [{ runId }] = (await spawnTasks(orm.em, ids, { registry: defaultRegistry, maxPayloadBytes: 65_536 })) as [{ runId: string }];
+    const [run] = await spawnTasks(orm.em, ids, { registry: defaultRegistry, maxPayloadBytes: 65_536 });
+    runId = run!.runId;
   });
 
   afterAll(async () => {
