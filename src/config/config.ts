@@ -39,6 +39,14 @@ const WorkerEnv = z.object({
   NYX_BACKOFF_MS: intFromEnv(0, 3_600_000).default(1000),
   /** How long a stopping worker lets running jobs finish, in ms. @defaultValue 10000 */
   NYX_SHUTDOWN_TIMEOUT_MS: intFromEnv(0, 3_600_000).default(10_000),
+  /**
+   * How long a job's lock lasts without renewal, in ms: a process that dies
+   * holding jobs (worker or recorder) gives them up after about this long.
+   * @defaultValue 30000
+   */
+  NYX_LOCK_DURATION_MS: intFromEnv(1_000, 600_000).default(30_000),
+  /** How often BullMQ looks for jobs whose lock expired (stalled), in ms. @defaultValue 30000 */
+  NYX_STALLED_INTERVAL_MS: intFromEnv(500, 600_000).default(30_000),
   /** pino level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -65,6 +65,8 @@ export class ControlPlane {
       connection: this.redis.connection('blocking'),
       prefix: this.redis.prefix(config.NYX_QUEUE_PREFIX),
       batchSize: config.NYX_RECORDER_BATCH,
+      lockDurationMs: config.NYX_LOCK_DURATION_MS,
+      stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
       log: log.child({ component: 'recorder' }),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
     });

@@ -19,6 +19,9 @@ export interface ResultsRecorderOptions {
   /** Outcomes per UPDATE, and result jobs taken at once. */
   batchSize: number;
   log: Logger;
+  /** Lock and stalled-check intervals of result jobs, in ms (a dead recorder's jobs go to another after that). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
   /** Called after each committed batch with the outcomes written (metrics, demo progress). */
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
 }
@@ -40,6 +43,8 @@ export class ResultsRecorder {
       prefix: options.prefix,
       concurrency: options.batchSize,
       autorun: false,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
       removeOnComplete: { age: 3_600 },
       removeOnFail: { age: 7 * 86_400 },
     });

@@ -22,6 +22,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     concurrency: config.NYX_WORKER_CONCURRENCY,
     registry: defaultRegistry,
     log,
+    lockDurationMs: config.NYX_LOCK_DURATION_MS,
+    stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
   });
   await handle.worker.waitUntilReady();
   log.info({ pid: process.pid, concurrency: config.NYX_WORKER_CONCURRENCY, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');

@@ -1,0 +1,73 @@
+/**
+ * Two `nyx start` processes on the same PostgreSQL and Redis, one SIGKILLed
+ * mid-run: the survivor's relay takes the outbox, its recorder takes the
+ * result jobs the dead one held (after their locks expire), and every run is
+ * recorded once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import type { ChildProcess } from 'node:child_process';
+import type { Orm } from '../../src/db/orm.js';
+import { seedTasks } from '../../src/demo/seed.js';
+import { stopChild, WorkerPool } from '../../src/demo/worker-pool.js';
+import { RESULTS_QUEUE } from '../../src/dto/index.js';
+import { WorkflowRun } from '../../src/entities/index.js';
+import { spawnTasks } from '../../src/producers/spawn-tasks.js';
+import { defaultRegistry } from '../../src/workflows/registry.js';
+import { startControlPlaneProcess } from '../support/control-plane-process.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
+import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
+import { waitFor } from '../support/wait-for.js';
+
+describe('two control planes, one killed mid-run', () => {
+  const prefix = uniquePrefix('planes');
+  let db: TestDatabase;
+  let orm: Orm;
+  const planes: ChildProcess[] = [];
+  let pool: WorkerPool | undefined;
+  let results: Queue | undefined;
+
+  beforeAll(async () => {
+    ({ db, orm } = await createMigratedDatabase());
+  });
+
+  afterAll(async () => {
+    await pool?.stop();
+    await Promise.all(planes.map((p) => stopChild(p, 'SIGTERM')));
+    await results?.close();
+    await orm?.close();
+    await db?.drop();
+    await deletePrefix(SHARED_REDIS_URL, prefix);
+  });
+
+  it('records every run exactly once', async () => {
+    const env = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      REDIS_URL: SHARED_REDIS_URL,
+      NYX_QUEUE_PREFIX: prefix,
+      NYX_LOCK_DURATION_MS: '2000',
+      NYX_STALLED_INTERVAL_MS: '1000',
+      NYX_RELAY_BATCH: '100',
+      NYX_RECORDER_BATCH: '50',
+    };
+    planes.push(await startControlPlaneProcess(env), await startControlPlaneProcess(env));
+    pool = await WorkerPool.start({ count: 2, env: { ...env, LOG_LEVEL: 'silent' } });
+
+    // Spawned from here (a third process): the outbox and NOTIFY reach both relays.
+    const taskIds = await seedTasks(orm.em.fork(), { tasks: 3_000 });
+    const runs = await spawnTasks(orm.em, taskIds, { registry: defaultRegistry, maxPayloadBytes: 65_536 });
+    const completed = () => orm.em.fork().count(WorkflowRun, { status: 'completed' });
+
+    await waitFor('some runs recorded', async () => (await completed()) >= 200, 60_000, 20);
+    await stopChild(planes[0]!, 'SIGKILL');
+    expect(await completed()).toBeLessThan(3_000);
+
+    await waitFor('all runs completed', async () => (await completed()) === 3_000, 90_000);
+    const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
+    expect(recorded.filter((r) => r.status !== 'completed' || r.attempts !== 1 || r.result === null)).toEqual([]);
+    results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
+    await waitFor('every result job acknowledged', async () => (await results!.getJobCountByTypes('completed')) === 3_000, 30_000);
+    expect(await results.getJobCountByTypes('active', 'wait', 'failed')).toBe(0);
+  });
+});
