@@ -52,9 +52,12 @@ export function freePort(): Promise<number> {
 export async function startPrivateRedis(
   port?: number,
   redisServer = 'redis-server',
+  /** Addresses to listen on; 127.0.0.1 comes first and is the one in the returned URL. */
+  extraBindAddresses: readonly string[] = [],
 ): Promise<{ url: string; port: number; process: ChildProcess; stop(): Promise<void> }> {
   const chosen = port ?? (await freePort());
-  const child = spawn(redisServer, ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const bind = ['127.0.0.1', ...extraBindAddresses].join(' ');
+  const child = spawn(redisServer, ['--port', String(chosen), '--bind', bind, '--protected-mode', 'no', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new RedisUnavailableError(`could not start redis-server (${e.message})`))));
