@@ -21,6 +21,29 @@ const RedisUrl = z.string().superRefine((url, ctx) => {
   }
 });
 
+const csv = <T extends z.ZodType>(item: T) =>
+  z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean) as z.input<T>[]).pipe(z.array(item).min(1));
+
+/** `key=value,key=value` into a record, each value parsed by `value`. */
+const keyValues = <T extends z.ZodType>(value: T) =>
+  z.string().transform((raw, ctx) => {
+    const out: Record<string, z.output<T>> = {};
+    for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [key, val, ...rest] = pair.split('=');
+      if (!key?.trim() || val === undefined || rest.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not key=value` });
+        return z.NEVER;
+      }
+      const parsed = value.safeParse(val.trim());
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: `${key.trim()}: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+        return z.NEVER;
+      }
+      out[key.trim()] = parsed.data;
+    }
+    return out;
+  });
+
 /** Settings a worker process needs. Defaults are listed in the README. */
 const WorkerEnv = z.object({
   /**
@@ -47,6 +70,23 @@ const WorkerEnv = z.object({
   NYX_LOCK_DURATION_MS: intFromEnv(1_000, 600_000).default(30_000),
   /** How often BullMQ looks for jobs whose lock expired (stalled), in ms. @defaultValue 30000 */
   NYX_STALLED_INTERVAL_MS: intFromEnv(500, 600_000).default(30_000),
+  /**
+   * `single`: all workflow jobs in one queue. `motivation`: one queue per
+   * motivation type, so workers can take a subset (see queue-naming.ts).
+   * Control plane and workers must agree. @defaultValue single
+   */
+  NYX_QUEUE_ROUTING: z.enum(['single', 'motivation']).default('single'),
+  /** Motivation types this worker takes, comma-separated (needs routing `motivation`). @defaultValue all registered */
+  NYX_WORKER_MOTIVATIONS: csv(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'motivation types like curiosity,mastery')).optional(),
+  /** Concurrency per queue key (`workflows`, or a motivation type): `curiosity=10,mastery=2`. @defaultValue NYX_WORKER_CONCURRENCY */
+  NYX_QUEUE_CONCURRENCY: keyValues(z.coerce.number().int().min(1).max(10_000)).optional(),
+  /** Rate limit per queue key, jobs per window in ms: `curiosity=100/1000`. @defaultValue none */
+  NYX_QUEUE_RATE_LIMIT: keyValues(
+    z.string().regex(/^\d+\/\d+$/, 'max/durationMs, e.g. 100/1000').transform((v) => {
+      const [max, duration] = v.split('/').map(Number);
+      return { max: max!, duration: duration! };
+    }),
+  ).optional(),
   /** pino level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

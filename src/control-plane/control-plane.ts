@@ -17,6 +17,7 @@ import { readOutboxLag, type OutboxLag } from '../outbox/outbox-sql.js';
 import { spawnTasks, type SpawnedRun } from '../producers/spawn-tasks.js';
 import { ResultsRecorder } from '../recorder/results-recorder.js';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
+import type { QueueNaming } from '../redis/queue-naming.js';
 import { defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
 
@@ -37,6 +38,7 @@ export interface ControlPlaneOptions {
 export class ControlPlane {
   readonly queues: QueuePool;
   readonly redis: RedisConnectionFactory;
+  readonly naming: QueueNaming;
   readonly relay: OutboxRelay;
   readonly recorder: ResultsRecorder;
   #listener: OutboxListener | null = null;
@@ -49,7 +51,8 @@ export class ControlPlane {
   ) {
     const { config, log } = options;
     this.redis = new RedisConnectionFactory(options.redisUrl);
-    this.queues = new QueuePool(() => this.redis.connection('producer'), this.redis.prefix(config.NYX_QUEUE_PREFIX));
+    this.naming = this.redis.naming(config.NYX_QUEUE_PREFIX, config.NYX_QUEUE_ROUTING);
+    this.queues = new QueuePool(() => this.redis.connection('producer'), this.naming.prefix);
     this.relay = new OutboxRelay({
       em: () => orm.em.fork(),
       queue: (name) => this.queues.get(name),
@@ -63,7 +66,8 @@ export class ControlPlane {
     this.recorder = new ResultsRecorder({
       em: () => orm.em.fork(),
       connection: this.redis.connection('blocking'),
-      prefix: this.redis.prefix(config.NYX_QUEUE_PREFIX),
+      prefix: this.naming.prefix,
+      queue: this.naming.resultsQueue,
       batchSize: config.NYX_RECORDER_BATCH,
       lockDurationMs: config.NYX_LOCK_DURATION_MS,
       stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
@@ -100,6 +104,7 @@ export class ControlPlane {
     const runs = await spawnTasks(em, taskIds, {
       registry: this.options.registry ?? defaultRegistry,
       maxPayloadBytes: this.options.config.NYX_MAX_PAYLOAD_BYTES,
+      queueFor: this.naming.workflowQueue,
     });
     // NOTIFY wakes relays in other processes; this one needs no round trip.
     if (!em.isInTransaction()) this.relay.wake();

@@ -26,8 +26,8 @@ export interface SpawnOptions {
   registry: WorkflowRegistry;
   /** Largest serialized payload, in bytes. */
   maxPayloadBytes: number;
-  /** Queue the jobs go to. @defaultValue `workflows` */
-  queue?: string;
+  /** The queue a task's job goes to, by motivation type. @defaultValue always `workflows` */
+  queueFor?: (motivationType: string) => string;
 }
 
 export interface SpawnedRun {
@@ -66,7 +66,7 @@ export async function spawnTasks(em: EntityManager, taskIds: readonly string[], 
       runs.push({ id: runId, taskId: task.id, workflow: workflow.name, payloadVersion: TASK_SPAWN_CONTEXT_VERSION, enqueuedAt: now });
       messages.push({
         runId,
-        queue: options.queue ?? WORKFLOW_QUEUE,
+        queue: options.queueFor?.(context.motivationType) ?? WORKFLOW_QUEUE,
         jobName: WORKFLOW_JOB_NAME,
         payload: envelope,
         priority: Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY),

@@ -16,6 +16,8 @@ export interface ResultsRecorderOptions {
   em: () => SqlEntityManager;
   connection: ConnectionOptions;
   prefix: string;
+  /** The results queue's name. @defaultValue `results` */
+  queue?: string;
   /** Outcomes per UPDATE, and result jobs taken at once. */
   batchSize: number;
   log: Logger;
@@ -38,7 +40,7 @@ export class ResultsRecorder {
       this.recorded += outcomes.length;
       options.onRecorded?.(outcomes);
     }, options.batchSize);
-    this.#worker = new Worker(RESULTS_QUEUE, (job) => this.#process(job), {
+    this.#worker = new Worker(options.queue ?? RESULTS_QUEUE, (job) => this.#process(job), {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.batchSize,

@@ -10,7 +10,8 @@
  */
 import type { ConnectionOptions } from 'bullmq';
 import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { effectivePrefix, parseRedisUrl, type RedisTopology } from './redis-topology.js';
+import { queueNaming, type QueueNaming, type QueueRouting } from './queue-naming.js';
+import { parseRedisUrl, type RedisTopology } from './redis-topology.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -35,9 +36,9 @@ export class RedisConnectionFactory {
     this.topology = parseRedisUrl(redisUrl);
   }
 
-  /** The queue prefix to use on this topology (hash-tagged on a cluster). */
-  prefix(prefix: string): string {
-    return effectivePrefix(prefix, this.topology);
+  /** Queue names and prefix for this topology (hash-tagged on a cluster, see queue-naming.ts). */
+  naming(prefix: string, routing: QueueRouting = 'single'): QueueNaming {
+    return queueNaming(prefix, this.topology, routing);
   }
 
   connection(role: ConnectionRole): ConnectionOptions {

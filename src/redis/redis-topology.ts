@@ -61,13 +61,3 @@ export function parseRedisUrl(url: string): RedisTopology {
   if (!path) throw new InvalidRedisUrlError(url, 'a sentinel URL ends with /<primary name>');
   return { kind: 'sentinel', sentinels: parseHosts(url, hostList!, 26379), name: decodeURIComponent(path), ...credentials };
 }
-
-/**
- * BullMQ needs every key of a queue in one cluster slot: on a cluster the
- * prefix is wrapped in a hash tag (`nyx` → `{nyx}`), so all queues of one
- * deployment share a slot. Elsewhere the prefix is used as given.
- */
-export function effectivePrefix(prefix: string, topology: RedisTopology): string {
-  if (topology.kind !== 'cluster' || /\{[^}]+\}/.test(prefix)) return prefix;
-  return `{${prefix}}`;
-}

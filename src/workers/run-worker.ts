@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { loadWorkerConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import { defaultRegistry } from '../workflows/registry.js';
-import { startWorkerProcess } from './worker-process.js';
-
 import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
+import { startWorkerProcess } from './worker-process.js';
+import { planWorkerQueues } from './worker-queues.js';
 
 export interface RunWorkerOptions {
   /** Write the resolved module URLs there on exit (used by the boundary test). */
@@ -16,17 +16,19 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const config = loadWorkerConfig();
   const log = createLogger('nyx-worker', config.LOG_LEVEL);
+  const queues = planWorkerQueues(config, defaultRegistry);
   const handle = startWorkerProcess({
     redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     prefix: config.NYX_QUEUE_PREFIX,
-    concurrency: config.NYX_WORKER_CONCURRENCY,
+    routing: config.NYX_QUEUE_ROUTING,
+    queues,
     registry: defaultRegistry,
     log,
     lockDurationMs: config.NYX_LOCK_DURATION_MS,
     stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
   });
-  await handle.worker.waitUntilReady();
-  log.info({ pid: process.pid, concurrency: config.NYX_WORKER_CONCURRENCY, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
+  await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));
+  log.info({ pid: process.pid, queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
   // The parent (demo, tests) waits for this line before it counts the worker as up.
   process.send?.({ type: 'ready', pid: process.pid });
 

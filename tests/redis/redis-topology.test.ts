@@ -1,6 +1,7 @@
 /** REDIS_URL forms, hash-tagged prefixes on a cluster, and passwords kept out of messages. */
 import { describe, expect, it } from '@jest/globals';
-import { effectivePrefix, InvalidRedisUrlError, parseRedisUrl } from '../../src/redis/redis-topology.js';
+import { queueNaming } from '../../src/redis/queue-naming.js';
+import { InvalidRedisUrlError, parseRedisUrl } from '../../src/redis/redis-topology.js';
 
 describe('parseRedisUrl', () => {
   it('reads one server', () => {
@@ -38,11 +39,26 @@ describe('parseRedisUrl', () => {
   });
 });
 
-describe('effectivePrefix', () => {
-  it('hash-tags the prefix on a cluster only, once', () => {
-    const cluster = parseRedisUrl('redis+cluster://127.0.0.1:7000');
-    expect(effectivePrefix('nyx', cluster)).toBe('{nyx}');
-    expect(effectivePrefix('{nyx}', cluster)).toBe('{nyx}');
-    expect(effectivePrefix('nyx', parseRedisUrl('redis://127.0.0.1:6379'))).toBe('nyx');
+describe('queueNaming', () => {
+  const cluster = parseRedisUrl('redis+cluster://127.0.0.1:7000');
+  const single = parseRedisUrl('redis://127.0.0.1:6379');
+
+  it('uses plain names off a cluster, one workflow queue or one per motivation', () => {
+    expect(queueNaming('nyx', single)).toMatchObject({ prefix: 'nyx', resultsQueue: 'results', deadLetterQueue: 'dead-letters' });
+    expect(queueNaming('nyx', single).workflowQueue('curiosity')).toBe('workflows');
+    expect(queueNaming('nyx', single, 'motivation').workflowQueue('curiosity')).toBe('workflows-curiosity');
+  });
+
+  it('hash-tags the prefix on a cluster with one workflow queue (one slot), once', () => {
+    expect(queueNaming('nyx', cluster).prefix).toBe('{nyx}');
+    expect(queueNaming('{nyx}', cluster).prefix).toBe('{nyx}');
+    expect(queueNaming('nyx', cluster).workflowQueue('mastery')).toBe('workflows');
+  });
+
+  it('hash-tags each queue instead when routing by motivation, so queues spread over slots', () => {
+    const naming = queueNaming('nyx', cluster, 'motivation');
+    expect(naming.prefix).toBe('nyx');
+    expect(naming.workflowQueue('mastery')).toBe('{workflows-mastery}');
+    expect(naming.resultsQueue).toBe('{results}');
   });
 });

@@ -67,7 +67,7 @@ describeAsRoot('workers in their own network namespaces', () => {
     cp = await ControlPlane.open({ config, redisUrl: redis.url, log: silentLog, orm });
     await cp.start();
     for (const ns of namespaces) {
-      const env = { ...process.env, REDIS_URL: `redis://${ns.hostAddress}:${redis.port}`, NYX_QUEUE_PREFIX: 'nyx-netns', LOG_LEVEL: 'silent' };
+      const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: `redis://${ns.hostAddress}:${redis.port}`, NYX_QUEUE_PREFIX: 'nyx-netns', LOG_LEVEL: 'silent' };
       // A database URL in the environment changes nothing: workers never read it, and could not reach it.
       env.DATABASE_URL = db.url;
       workers.push(await startWorkerIn(ns, env));
