@@ -1,0 +1,54 @@
+/**
+ * Finds the TypeScript sources of the scanned project. Build output, installed
+ * packages and declaration files are skipped: the scanner judges the code the
+ * project's authors wrote, and must work when node_modules is not installed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { NoTypeScriptFilesError } from './no-typescript-files-error.js';
+import { ScanPathNotFoundError } from './scan-path-not-found-error.js';
+
+const IGNORED_DIRECTORIES = new Set(['node_modules', 'dist']);
+const SOURCE_FILE = /\.[cm]?ts$/;
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+
+export interface SourceFileSet {
+  /** Absolute directory that findings are reported relative to. */
+  rootDir: string;
+  /** Absolute paths, sorted. */
+  fileNames: string[];
+}
+
+/**
+ * Accepts a directory (scanned recursively) or a single `.ts` file.
+ * @throws ScanPathNotFoundError when the path does not exist
+ * @throws NoTypeScriptFilesError when it contains no scannable `.ts` file
+ */
+export function collectSourceFiles(scanPath: string): SourceFileSet {
+  const absolute = path.resolve(scanPath);
+  if (!fs.existsSync(absolute)) throw new ScanPathNotFoundError(scanPath);
+  const stat = fs.statSync(absolute);
+  const rootDir = stat.isDirectory() ? absolute : path.dirname(absolute);
+  const fileNames = stat.isDirectory() ? walk(absolute) : [absolute].filter(isScannable);
+  if (fileNames.length === 0) throw new NoTypeScriptFilesError(scanPath);
+  return { rootDir, fileNames: fileNames.sort() };
+}
+
+function walk(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    // Symlinked directories are not followed: they can loop, and they usually
+    // point at packages rather than at the project's own code.
+    if (entry.isDirectory()) {
+      if (!IGNORED_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.')) found.push(...walk(full));
+    } else if (entry.isFile() && isScannable(full)) {
+      found.push(full);
+    }
+  }
+  return found;
+}
+
+function isScannable(fileName: string): boolean {
+  return SOURCE_FILE.test(fileName) && !DECLARATION_FILE.test(fileName);
+}
