@@ -1,9 +1,11 @@
 /**
- * The full path on a real 3-master Redis Cluster: hash-tagged prefix, two
- * worker processes, every run recorded once.
+ * The full path on a real 3-master Redis Cluster, with two worker processes:
+ * every run recorded once. With one workflow queue all keys share the
+ * prefix's hash tag (one slot); with a queue per motivation type each queue
+ * has its own tag and the keys spread over the masters.
  */
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ControlPlane } from '../../src/control-plane/control-plane.js';
 import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
@@ -26,32 +28,45 @@ describe('on a Redis Cluster', () => {
     ({ db, orm } = await createMigratedDatabase());
   }, 60_000);
 
-  afterAll(async () => {
+  afterEach(async () => {
     await pool?.stop();
     await cp?.close();
+  });
+
+  afterAll(async () => {
     await orm?.close();
     await db?.drop();
     await cluster?.stop();
   });
 
-  it('runs the full path with two worker processes and records every run once', async () => {
-    const config = testConfig({ DATABASE_URL: db.url, REDIS_URL: cluster.url, NYX_QUEUE_PREFIX: 'nyx' });
-    cp = await ControlPlane.open({ config, redisUrl: cluster.url, log: silentLog, orm });
+  async function runFullPath(env: Record<string, string>, tasks: number): Promise<void> {
+    cp = await ControlPlane.open({ config: testConfig({ ...env, DATABASE_URL: db.url }), redisUrl: cluster.url, log: silentLog, orm });
     await cp.start();
-    pool = await WorkerPool.start({ count: 2, env: { ...process.env, REDIS_URL: cluster.url, NYX_QUEUE_PREFIX: 'nyx', LOG_LEVEL: 'silent' } });
-
-    const runs = await cp.spawn(await seedTasks(orm.em.fork(), { tasks: 60 }));
-    await waitFor('all runs completed', async () => (await orm.em.fork().count(WorkflowRun, { status: 'completed' })) === 60, 60_000);
-    const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
+    pool = await WorkerPool.start({ count: 2, env: { ...process.env, ...env, REDIS_URL: cluster.url, LOG_LEVEL: 'silent' } });
+    const runs = await cp.spawn(await seedTasks(orm.em.fork(), { tasks }));
+    const ids = runs.map((r) => r.runId);
+    await waitFor('all runs completed', async () => (await orm.em.fork().count(WorkflowRun, { id: { $in: ids }, status: 'completed' })) === tasks, 60_000);
+    const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: ids } });
     expect(recorded.map((r) => [r.status, r.attempts])).toEqual(runs.map(() => ['completed', 1]));
+  }
 
-    // Every key of the deployment sits under the hash tag, so in one slot, on one master.
-    const keysPerNode = cluster.ports.map((port) =>
-      spawnSync('redis-cli', ['-p', String(port), '--scan', '--pattern', '*'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean),
+  const keysPerNode = (pattern: string) =>
+    cluster.ports.map((port) =>
+      spawnSync('redis-cli', ['-p', String(port), '--scan', '--pattern', pattern], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean),
     );
-    const all = keysPerNode.flat();
-    expect(all.length).toBeGreaterThan(0);
-    expect(all.every((key) => key.startsWith('{nyx}:'))).toBe(true);
-    expect(keysPerNode.filter((keys) => keys.length > 0)).toHaveLength(1);
+
+  it('runs the full path with one workflow queue, every key in the prefix slot', async () => {
+    await runFullPath({ NYX_QUEUE_PREFIX: 'nyx' }, 60);
+    const perNode = keysPerNode('*nyx*');
+    expect(perNode.flat().length).toBeGreaterThan(0);
+    expect(perNode.flat().every((key) => key.startsWith('{nyx}:'))).toBe(true);
+    expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
+  });
+
+  it('spreads queues over the masters when routing by motivation type', async () => {
+    await runFullPath({ NYX_QUEUE_PREFIX: 'spread', NYX_QUEUE_ROUTING: 'motivation' }, 40);
+    const perNode = keysPerNode('spread:*');
+    expect(perNode.flat().some((key) => key.startsWith('spread:{workflows-curiosity}:'))).toBe(true);
+    expect(perNode.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
   });
 });
