@@ -1,6 +1,6 @@
 /** The `nyx` command line. Thin: each command lives in src/cli/<name>.command.ts. */
 import { Command } from 'commander';
-// import { registerCheckBoundaryCommand } from './boundary-scanner/check-boundary.command.js';
+import { registerCheckBoundaryCommand } from './boundary-scanner/check-boundary.command.js';
 import { registerDemoCommand } from './cli/demo.command.js';
 import { registerMigrateCommand } from './cli/migrate.command.js';
 import { registerRunsCommand } from './cli/runs.command.js';
@@ -18,6 +18,6 @@ registerWorkerCommand(program);
 registerMigrateCommand(program);
 registerSpawnCommand(program);
 registerRunsCommand(program);
-// registerCheckBoundaryCommand(program);
+registerCheckBoundaryCommand(program);
 
 await program.parseAsync(process.argv);
