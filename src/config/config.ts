@@ -112,6 +112,32 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_OUTBOX_RETENTION_MS: intFromEnv(0, 365 * 86_400_000).default(86_400_000),
   /** Largest serialized payload the producer accepts, in bytes. @defaultValue 65536 */
   NYX_MAX_PAYLOAD_BYTES: intFromEnv(256, 10_000_000).default(65_536),
+  /** HTTP port of `nyx start` (API, dashboard, health, metrics); 0 picks a free one. @defaultValue 3000 */
+  PORT: intFromEnv(0, 65_535).default(3000),
+  /**
+   * Address `nyx start` listens on. Anything but 127.0.0.1, localhost or ::1
+   * needs NYX_ADMIN_TOKEN (the service refuses to start otherwise).
+   * @defaultValue 127.0.0.1
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Bearer token for the dashboard and the API (`Authorization: Bearer <token>`;
+   * the dashboard also takes it as the basic-auth password). Unset: no
+   * authentication, and the service binds only to loopback. @defaultValue unset
+   */
+  NYX_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** Dashboard and API refuse every change (pause, retry, edit, spawn…): 405. @defaultValue false */
+  NYX_READ_ONLY: z.stringbool().default(false),
+  /**
+   * Job data fields the dashboard shows as "[redacted]", comma-separated dot
+   * paths into the job data (`data.metadata.apiKey,data.generatedPrompt`); `*`
+   * matches any key. Applied to dead letters' `payload` too. @defaultValue none
+   */
+  NYX_DASHBOARD_REDACT: csv(z.string().regex(/^[A-Za-z0-9_*-]+(\.[A-Za-z0-9_*-]+)*$/, 'dot paths like data.metadata.apiKey')).default([]),
+  /** Strings longer than this are cut in the dashboard, in characters. @defaultValue 2000 */
+  NYX_DASHBOARD_TRUNCATE: intFromEnv(16, 10_000_000).default(2_000),
+  /** Largest HTTP request body, in bytes (larger: 413). @defaultValue 1048576 (1 MiB) */
+  NYX_HTTP_BODY_LIMIT: intFromEnv(1_024, 100_000_000).default(1_048_576),
 });
 
 export type WorkerConfig = z.infer<typeof WorkerEnv>;

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export function startControlPlaneProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
-    env: { ...env, LOG_LEVEL: 'info' },
+    // PORT 0: several control planes on one machine each get a free HTTP port.
+    env: { PORT: '0', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

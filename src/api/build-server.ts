@@ -1,0 +1,95 @@
+/**
+ * The HTTP server of `nyx start` (fastify 5): routes, hooks and error
+ * handling, wired to a control plane that the caller opened. Listening and
+ * closing belong to start-service.ts.
+ *
+ * Scopes:
+ *   open           GET /health, /ready, /metrics (probes and Prometheus)
+ *   token          every /states, /tasks, /runs route; read-only mode answers 405 to changes
+ *   token or basic /admin/queues (bull-board)
+ */
+import type { Queue } from 'bullmq';
+import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { ControlPlane } from '../control-plane/control-plane.js';
+import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import { createAuthHook } from './auth.js';
+import { registerDashboard } from './dashboard/dashboard.js';
+import { errorBody, toApiError } from './errors.js';
+import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerMetricsRoutes } from './routes/metrics.routes.js';
+import { registerRunRoutes } from './routes/runs.routes.js';
+import { registerStateRoutes } from './routes/states.routes.js';
+import { registerTaskRoutes } from './routes/tasks.routes.js';
+
+export interface ServerDeps {
+  config: Config;
+  controlPlane: ControlPlane;
+  metrics: ServiceMetrics;
+  /** Queues shown in the dashboard and pinged by /ready, by name. */
+  queues: ReadonlyMap<string, Queue>;
+  deadLetterQueue: string;
+  log: Logger;
+}
+
+/** Probe and scrape lines are logged at debug: every few seconds at info would drown the rest. */
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function refuseChangesWhenReadOnly(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (SAFE_METHODS.has(request.method)) return;
+  await reply
+    .code(405)
+    .header('allow', 'GET, HEAD')
+    .send(errorBody('read_only', `${request.method} ${request.url} refused: the service runs read-only (NYX_READ_ONLY)`));
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { config, controlPlane } = deps;
+  const app = fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's type the default one.
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: config.NYX_HTTP_BODY_LIMIT,
+    // One line per request from the onResponse hook below, instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (QUIET_ROUTES.has(request.routeOptions.url ?? '')) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const api = toApiError(error);
+    if (api.statusCode >= 500) request.log.error({ err: error, code: api.code }, 'request failed');
+    return reply.code(api.statusCode).headers(api.headers).send(errorBody(api.code, api.message));
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  const [firstQueue] = deps.queues.values();
+  if (!firstQueue) throw new TypeError('buildServer: no queues given');
+  registerHealthRoutes(app, { orm: controlPlane.orm, queue: firstQueue });
+  registerMetricsRoutes(app, deps.metrics);
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', createAuthHook({ token: config.NYX_ADMIN_TOKEN, basic: false, realm: 'nyx' }));
+    if (config.NYX_READ_ONLY) api.addHook('onRequest', refuseChangesWhenReadOnly);
+    registerStateRoutes(api, { controlPlane });
+    registerTaskRoutes(api, { controlPlane });
+    registerRunRoutes(api, { controlPlane });
+  });
+
+  await registerDashboard(app, {
+    queues: deps.queues,
+    deadLetterQueue: deps.deadLetterQueue,
+    token: config.NYX_ADMIN_TOKEN,
+    readOnly: config.NYX_READ_ONLY,
+    redactPaths: config.NYX_DASHBOARD_REDACT,
+    maxStringLength: config.NYX_DASHBOARD_TRUNCATE,
+  });
+  return app;
+}

@@ -1,0 +1,102 @@
+/**
+ * Every error the HTTP API answers with is `{ error: { code, message } }` and
+ * a status that says what the caller can do about it:
+ *
+ *   400 bad input (body, params, query; a task no workflow can run) — fix the request
+ *   401 missing or wrong token — authenticate
+ *   404 unknown id — check the id
+ *   405 read-only mode (NYX_READ_ONLY) — nothing changes through this service
+ *   409 conflict (duplicate id, a run already in progress) — look at the current state
+ *   413 too large (request body over NYX_HTTP_BODY_LIMIT, payload over NYX_MAX_PAYLOAD_BYTES)
+ *   503 PostgreSQL or Redis unreachable — retry later; nothing was changed
+ *   500 a bug — the log has the stack
+ *
+ * The producer's typed errors map here by class, so a new failure mode of
+ * the producer shows up as a 500 until someone decides what it means.
+ */
+import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  InvalidTaskContextError,
+  NotPlainJsonError,
+  PayloadTooLargeError,
+  RelationNotLoadedError,
+  UnknownTaskError,
+  UnknownWorkflowError,
+} from '../producers/errors/index.js';
+
+/** An error with its HTTP answer. Thrown by routes and hooks; rendered by the error handler. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = this.constructor.name;
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Node/driver error codes that mean "could not talk to the server", not "the server said no". */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** ioredis (and BullMQ on it) when Redis is away and commands fail fast. */
+const REDIS_DOWN = /Stream isn't writeable|Connection is closed|Reached the max retries per request|enableOfflineQueue|connect ECONNREFUSED .*:6379/i;
+/** PostgreSQL SQLSTATE classes: 08 connection exception, 57P0x server shutting down, 53300 too many connections. */
+const PG_DOWN_STATES = /^(08|57P0|53300)/;
+
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = error; e && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+/** Which dependency an error says is unreachable, if any. */
+export function unreachableDependency(error: unknown): 'postgres' | 'redis' | null {
+  for (const e of causes(error)) {
+    if (e instanceof ConnectionException) return 'postgres';
+    const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
+    const text = typeof message === 'string' ? message : '';
+    if (name === 'MaxRetriesPerRequestError' || REDIS_DOWN.test(text)) return 'redis';
+    if (typeof code === 'string' && PG_DOWN_STATES.test(code)) return 'postgres';
+    // Redis commands fail fast with the messages above (offline queue off); a raw socket error is the database's.
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'postgres';
+    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(text)) return 'postgres';
+  }
+  return null;
+}
+
+/** What to answer for any error thrown while handling a request. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof UnknownTaskError) return new ApiError(404, 'unknown_task', error.message, {}, { cause: error });
+  if (error instanceof PayloadTooLargeError) return new ApiError(413, 'payload_too_large', error.message, {}, { cause: error });
+  if (error instanceof UnknownWorkflowError) return new ApiError(400, 'unknown_workflow', error.message, {}, { cause: error });
+  if (error instanceof InvalidTaskContextError) return new ApiError(400, 'invalid_task_context', error.message, {}, { cause: error });
+  if (error instanceof NotPlainJsonError) return new ApiError(400, 'not_plain_json', error.message, {}, { cause: error });
+  if (error instanceof RelationNotLoadedError) return new ApiError(500, 'internal_error', error.message, {}, { cause: error });
+  if (error instanceof UniqueConstraintViolationException) {
+    const detail = (error as { detail?: string }).detail;
+    return new ApiError(409, 'conflict', detail ? `already exists: ${detail}` : 'already exists', {}, { cause: error });
+  }
+  const dependency = unreachableDependency(error);
+  if (dependency) {
+    const what = dependency === 'postgres' ? 'PostgreSQL' : 'Redis';
+    return new ApiError(503, `${dependency}_unavailable`, `${what} is unreachable; nothing was changed, retry later`, { 'retry-after': '5' }, { cause: error });
+  }
+  // fastify's own client errors (bad JSON, body too large, wrong content type) carry their status.
+  const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const named = statusCode === 413 ? 'payload_too_large' : statusCode === 415 ? 'unsupported_media_type' : 'invalid_request';
+    return new ApiError(statusCode, named, `${message ?? 'bad request'}${code ? ` (${code})` : ''}`, {}, { cause: error });
+  }
+  return new ApiError(500, 'internal_error', 'internal error; see the service log', {}, { cause: error });
+}

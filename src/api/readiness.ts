@@ -1,0 +1,76 @@
+/**
+ * What `GET /ready` checks: PostgreSQL answers, every checked-in migration is
+ * applied, Redis answers. Each check has its own deadline, so one hung
+ * dependency cannot hang the probe; all run every time, so the answer names
+ * every dependency that is down, not just the first.
+ */
+import type { Queue } from 'bullmq';
+import type { Orm } from '../db/orm.js';
+import { migrationsList } from '../db/migrations/index.js';
+
+export interface CheckResult {
+  ok: boolean;
+  error?: string;
+  [detail: string]: unknown;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: { postgres: CheckResult; migrations: CheckResult; redis: CheckResult };
+}
+
+/** Per check, in ms. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function withDeadline<T>(what: string, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const failed = (error: unknown): CheckResult => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
+
+/**
+ * Reads the migrations table directly rather than through the migrator,
+ * which would create the table when it is missing: a probe changes nothing.
+ */
+async function pendingMigrations(orm: Orm): Promise<string[]> {
+  const em = orm.em.fork();
+  const [table] = await em.execute<{ exists: boolean }[]>(`select to_regclass('mikro_orm_migrations') is not null as exists`);
+  const applied = new Set<string>();
+  if (table?.exists) {
+    for (const row of await em.execute<{ name: string }[]>('select name from mikro_orm_migrations')) {
+      applied.add(row.name.replace(/\.[jt]s$/, ''));
+    }
+  }
+  return migrationsList.map((m) => m.name).filter((name) => !applied.has(name));
+}
+
+/** PING over the queue's own connection: the one the API and the relay use. */
+async function pingRedis(queue: Queue): Promise<void> {
+  const client = (await queue.getBackend().client) as unknown as { ping(): Promise<string> };
+  await client.ping();
+}
+
+export async function checkReadiness(orm: Orm, queue: Queue): Promise<Readiness> {
+  const [postgres, redis] = await Promise.all([
+    withDeadline('PostgreSQL', () => orm.em.fork().execute('select 1')).then(
+      (): CheckResult => ({ ok: true }),
+      failed,
+    ),
+    withDeadline('Redis', () => pingRedis(queue)).then((): CheckResult => ({ ok: true }), failed),
+  ]);
+  const migrations: CheckResult = postgres.ok
+    ? await withDeadline('migrations', () => pendingMigrations(orm)).then(
+        (pending): CheckResult => (pending.length === 0 ? { ok: true } : { ok: false, error: `pending migrations: ${pending.join(', ')} (run \`nyx migrate\`)`, pending }),
+        failed,
+      )
+    : { ok: false, error: 'not checked: PostgreSQL is unreachable' };
+  return { ready: postgres.ok && migrations.ok && redis.ok, checks: { postgres, migrations, redis } };
+}

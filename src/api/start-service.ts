@@ -1,0 +1,101 @@
+/**
+ * `nyx start` as a function: the control plane (relay, recorder) plus the
+ * HTTP server, listening — and `close()`, which stops in the safe order:
+ * stop taking requests (in-flight ones finish), stop the relay after its
+ * batch, flush the recorder, close Redis and PostgreSQL.
+ *
+ * Tests start it in-process on port 0; the CLI command is a thin wrapper.
+ */
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/config.js';
+import { ControlPlane } from '../control-plane/control-plane.js';
+import { migrateUp, openOrm, type Orm } from '../db/orm.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
+import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
+import { defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
+import { assertSafeBind } from './assert-safe-bind.js';
+import { buildServer } from './build-server.js';
+
+export interface StartServiceOptions {
+  /** @defaultValue a pino logger at LOG_LEVEL */
+  log?: Logger;
+  /** Apply pending migrations before starting. @defaultValue false */
+  migrate?: boolean;
+  /** @defaultValue the built-in workflows */
+  registry?: WorkflowRegistry;
+}
+
+export interface RunningService {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  controlPlane: ControlPlane;
+  metrics: ServiceMetrics;
+  close(): Promise<void>;
+}
+
+/** Every queue of the deployment, named as the workers and the relay name them. */
+function deploymentQueues(cp: ControlPlane, registry: WorkflowRegistry): Map<string, Queue> {
+  const names = new Set(registry.motivationTypes.map((type) => cp.naming.workflowQueue(type)));
+  names.add(cp.naming.resultsQueue);
+  names.add(cp.naming.deadLetterQueue);
+  return new Map([...names].map((name) => [name, cp.queues.get(name)]));
+}
+
+export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
+  assertSafeBind(config.HOST, config.NYX_ADMIN_TOKEN);
+  const log = options.log ?? createLogger('nyx', config.LOG_LEVEL);
+  const registry = options.registry ?? defaultRegistry;
+  const orm: Orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+  let controlPlane: ControlPlane | undefined;
+  let app: FastifyInstance | undefined;
+  try {
+    if (options.migrate) {
+      const applied = await migrateUp(orm);
+      if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    }
+    // Created before the control plane exists, filled in right after: the recorder reports into it.
+    let metrics: ServiceMetrics | undefined;
+    controlPlane = await ControlPlane.open({
+      config,
+      redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+      log,
+      orm,
+      registry,
+      onRecorded: (outcomes) => metrics?.observeOutcomes(outcomes),
+    });
+    const cp = controlPlane;
+    const queues = deploymentQueues(cp, registry);
+    metrics = new ServiceMetrics({ queues, outboxLag: () => cp.outboxLag() });
+    app = await buildServer({ config, controlPlane: cp, metrics, queues, deadLetterQueue: cp.naming.deadLetterQueue, log });
+    await cp.start();
+    await app.listen({ port: config.PORT, host: config.HOST });
+    const { port } = app.server.address() as AddressInfo;
+    const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const server = app;
+    if (!config.NYX_ADMIN_TOKEN) log.warn({ host: config.HOST }, 'NYX_ADMIN_TOKEN is not set: API and dashboard are open to local users');
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      app: server,
+      controlPlane: cp,
+      metrics,
+      close: () =>
+        (closing ??= (async () => {
+          await server.close();
+          await cp.close();
+          await orm.close();
+        })()),
+    };
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await controlPlane?.close().catch(() => {});
+    await orm.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The control plane's Prometheus metrics, in a registry of their own (never
+ * prom-client's global one, so two services in one process — as in tests —
+ * do not collide).
+ *
+ * Two kinds:
+ * - read on scrape: jobs by state per queue, worker count per queue and
+ *   outbox lag come from Redis and PostgreSQL when `/metrics` is asked for,
+ *   so every control plane reports the same, current values;
+ * - counted here: run durations, finished runs, failures and dead letters are
+ *   observed as the recorder commits outcomes (`onRecorded`), so they count
+ *   what THIS process recorded — sum them over control planes. A result
+ *   delivered twice (rare: a recorder that died after committing) counts twice.
+ */
+import type { Queue } from 'bullmq';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WorkflowOutcome } from '../dto/index.js';
+import type { OutboxLag } from '../outbox/outbox-sql.js';
+import { failureReason } from './failure-reason.js';
+
+export interface ServiceMetricsOptions {
+  /** Queues to report, by the name shown in the `queue` label. */
+  queues: ReadonlyMap<string, Queue>;
+  outboxLag: () => Promise<OutboxLag>;
+  /** Also export Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
+  processMetrics?: boolean;
+}
+
+/** Seconds; from a no-op workflow (milliseconds) to a slow one (minutes). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly #runDuration: Histogram<'workflow' | 'status'>;
+  readonly #runsFinished: Counter<'workflow' | 'status'>;
+  readonly #failures: Counter<'workflow' | 'reason' | 'final'>;
+  readonly #deadLetters: Counter<'workflow' | 'reason'>;
+
+  constructor(options: ServiceMetricsOptions) {
+    const registers = [this.registry];
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nyx_' });
+
+    new Gauge({
+      name: 'nyx_queue_jobs',
+      help: 'Jobs in each BullMQ state, per queue (read from Redis on scrape).',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [name, queue] of options.queues) {
+          const counts = await queue.getJobCounts();
+          for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
+        }
+      },
+    });
+    new Gauge({
+      name: 'nyx_queue_workers',
+      help: 'Connected BullMQ workers per queue (worker processes on workflow queues, recorders on results).',
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [name, queue] of options.queues) this.set({ queue: name }, await queue.getWorkersCount());
+      },
+    });
+    const lag = { at: 0, value: null as Promise<OutboxLag> | null };
+    // Both outbox gauges come from one query per scrape.
+    const readLag = () => {
+      if (!lag.value || Date.now() - lag.at > 100) {
+        lag.at = Date.now();
+        lag.value = options.outboxLag();
+      }
+      return lag.value;
+    };
+    new Gauge({
+      name: 'nyx_outbox_pending',
+      help: 'Outbox rows not yet relayed to Redis.',
+      registers,
+      async collect() {
+        this.set((await readLag()).pending);
+      },
+    });
+    new Gauge({
+      name: 'nyx_outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest outbox row not yet relayed (0 when none): how far the relay is behind.',
+      registers,
+      async collect() {
+        this.set((await readLag()).oldestPendingAgeMs / 1000);
+      },
+    });
+
+    this.#runDuration = new Histogram({
+      name: 'nyx_run_duration_seconds',
+      help: 'Duration of the attempt that ended a run (worker start to finish), by workflow and final status.',
+      labelNames: ['workflow', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.#runsFinished = new Counter({
+      name: 'nyx_runs_finished_total',
+      help: 'Runs recorded in a final status by this control plane, by workflow and status (completed, dead).',
+      labelNames: ['workflow', 'status'],
+      registers,
+    });
+    this.#failures = new Counter({
+      name: 'nyx_run_failures_total',
+      help: 'Failed attempts recorded by this control plane, by workflow, reason and whether the run is dead.',
+      labelNames: ['workflow', 'reason', 'final'],
+      registers,
+    });
+    this.#deadLetters = new Counter({
+      name: 'nyx_dead_letters_total',
+      help: 'Runs that ended dead (and in the dead-letter queue), by workflow and reason.',
+      labelNames: ['workflow', 'reason'],
+      registers,
+    });
+  }
+
+  /** The recorder's `onRecorded` callback. */
+  readonly observeOutcomes = (outcomes: readonly WorkflowOutcome[]): void => {
+    for (const outcome of outcomes) {
+      const workflow = outcome.workflow ?? 'unknown';
+      const seconds = Math.max(0, outcome.finishedAt.getTime() - outcome.startedAt.getTime()) / 1000;
+      if (outcome.kind === 'completed') {
+        this.#runDuration.observe({ workflow, status: 'completed' }, seconds);
+        this.#runsFinished.inc({ workflow, status: 'completed' });
+        continue;
+      }
+      const reason = failureReason(outcome);
+      this.#failures.inc({ workflow, reason, final: String(outcome.final) });
+      if (outcome.final) {
+        this.#runDuration.observe({ workflow, status: 'dead' }, seconds);
+        this.#runsFinished.inc({ workflow, status: 'dead' });
+        this.#deadLetters.inc({ workflow, reason });
+      }
+    }
+  };
+
+  /** The exposition text; rejects when Redis or PostgreSQL cannot be read. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
