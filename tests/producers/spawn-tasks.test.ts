@@ -4,6 +4,7 @@
  * count does not grow with the number of tasks.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/core';
 import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
 import { openTaskSpawnEnvelope } from '../../src/dto/index.js';
@@ -14,6 +15,14 @@ import { defaultRegistry } from '../../src/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 
 const options = { registry: defaultRegistry, maxPayloadBytes: 65_536 };
+
+/** A task with a state of its own, written through the unit of work (flush). */
+async function createTask(em: EntityManager, motivationType: string, generatedPrompt: string): Promise<MotivationalTask> {
+  const state = em.create(MotivationalState, { motivationType, intensity: 0.5, description: null });
+  const task = em.create(MotivationalTask, { generatedPrompt, taskPriority: 1, arbitrationScore: 0.1, metadata: null, motivationalState: state });
+  await em.flush();
+  return task;
+}
 
 describe('spawnTasks', () => {
   let db: TestDatabase;
@@ -68,16 +77,7 @@ describe('spawnTasks', () => {
   });
 
   it('refuses a task no workflow handles, at spawn time', async () => {
-    const em = orm.em.fork();
-    const state = em.create(MotivationalState, { motivationType: 'boredom', intensity: 0.2, description: null });
-    const task = em.create(MotivationalTask, {
-      generatedPrompt: 'Stare at the wall.',
-      taskPriority: 1,
-      arbitrationScore: 0.1,
-      metadata: null,
-      motivationalState: state,
-    });
-    await em.flush();
+    const task = await createTask(orm.em.fork(), 'boredom', 'Stare at the wall.');
     await expect(spawnTasks(orm.em, [task.id], options)).rejects.toThrow(UnknownWorkflowError);
     await expect(spawnTasks(orm.em, [task.id], options)).rejects.toThrow(`no workflow handles motivation type "boredom"`);
   });
@@ -105,15 +105,7 @@ describe('spawnTasks', () => {
 
   it("creates a task and spawns it atomically inside the caller's transaction", async () => {
     const runId = await orm.em.fork().transactional(async (em) => {
-      const state = em.create(MotivationalState, { motivationType: 'curiosity', intensity: 0.9, description: null });
-      const task = em.create(MotivationalTask, {
-        generatedPrompt: 'Why is the sky blue at noon and red at dusk?',
-        taskPriority: 3,
-        arbitrationScore: 0.7,
-        metadata: null,
-        motivationalState: state,
-      });
-      await em.flush();
+      const task = await createTask(em, 'curiosity', 'Why is the sky blue at noon and red at dusk?');
       const [run] = await spawnTasks(em, [task.id], options);
       return run!.runId;
     });
