@@ -14,7 +14,7 @@ import type { Logger } from '../logging/logger.js';
 import { OutboxListener } from '../outbox/outbox-listener.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { readOutboxLag, type OutboxLag } from '../outbox/outbox-sql.js';
-import { spawnTasks, type SpawnedRun } from '../producers/spawn-tasks.js';
+import { spawnTasks, type SpawnedRun, type SpawnRequestOptions } from '../producers/spawn-tasks.js';
 import { ResultsRecorder } from '../recorder/results-recorder.js';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import type { QueueNaming } from '../redis/queue-naming.js';
@@ -98,10 +98,18 @@ export class ControlPlane {
 
   /**
    * Spawns tasks (see spawnTasks). Pass `em` to spawn inside your own
-   * transaction (`em.transactional(em => controlPlane.spawn(ids, em))`).
+   * transaction (`em.transactional(em => controlPlane.spawn(ids, em))`), and
+   * `{ metadata }` to add plain JSON to every task's payload
+   * (`controlPlane.spawn(ids, undefined, { metadata: { requestedBy: 'ops' } })`);
+   * an entity, a Reference, a Date… there is a compile error naming its path.
    */
-  async spawn(taskIds: readonly string[], em: EntityManager = this.orm.em): Promise<SpawnedRun[]> {
-    const runs = await spawnTasks(em, taskIds, {
+  async spawn<M extends object = never>(
+    taskIds: readonly string[],
+    em: EntityManager = this.orm.em,
+    request: SpawnRequestOptions<M> = {},
+  ): Promise<SpawnedRun[]> {
+    const runs = await spawnTasks<M>(em, taskIds, {
+      ...request,
       registry: this.options.registry ?? defaultRegistry,
       maxPayloadBytes: this.options.config.NYX_MAX_PAYLOAD_BYTES,
       queueFor: this.naming.workflowQueue,

@@ -1,4 +1,5 @@
 export * from './json-value.js';
+export * from './json-safe.js';
 export * from './task-spawn-context.js';
 export * from './envelope.js';
 export * from './workflow-outcome.js';

@@ -11,17 +11,38 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { TASK_SPAWN_CONTEXT_VERSION, WORKFLOW_JOB_NAME, WORKFLOW_QUEUE, wrapTaskSpawnContext } from '../dto/index.js';
+import {
+  TASK_SPAWN_CONTEXT_VERSION,
+  WORKFLOW_JOB_NAME,
+  WORKFLOW_QUEUE,
+  wrapTaskSpawnContext,
+  type JsonSafeObject,
+  type JsonValue,
+  type TaskSpawnContext,
+} from '../dto/index.js';
 import { insertOutboxMessages, insertRuns, notifyOutbox, type NewOutboxMessage, type NewRun } from '../outbox/outbox-sql.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import { assertPlainJson } from './assert-plain-json.js';
+import { InvalidSpawnMetadataError } from './errors/invalid-spawn-metadata-error.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { UnknownTaskError } from './errors/unknown-task-error.js';
 import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
 import { extractTaskContext } from './extract-task-context.js';
 import { loadSpawnableTasks } from './load-spawnable-tasks.js';
 
-export interface SpawnOptions {
+/** What a caller may add to a spawn. */
+export interface SpawnRequestOptions<M extends object = never> {
+  /**
+   * Extra plain JSON merged into every spawned task's `TaskSpawnContext.metadata`
+   * (shallow; these keys win over the task's own). Must be a JSON object:
+   * entities, references, dates, class instances… are refused at compile
+   * time (`JsonSafeObject`) and at run time (`assertPlainJson`), naming the path.
+   * @defaultValue none: each task's own metadata only
+   */
+  metadata?: JsonSafeObject<M, 'metadata'>;
+}
+
+export interface SpawnOptions<M extends object = never> extends SpawnRequestOptions<M> {
   /** Decides which workflow runs a task; a task no workflow handles is refused. */
   registry: WorkflowRegistry;
   /** Largest serialized payload, in bytes. */
@@ -41,7 +62,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** BullMQ's largest priority; task priorities above it are clamped. */
 const MAX_BULLMQ_PRIORITY = 2_097_152;
 
-export async function spawnTasks(em: EntityManager, taskIds: readonly string[], options: SpawnOptions): Promise<SpawnedRun[]> {
+export async function spawnTasks<M extends object = never>(
+  em: EntityManager,
+  taskIds: readonly string[],
+  options: SpawnOptions<M>,
+): Promise<SpawnedRun[]> {
+  const extraMetadata = checkExtraMetadata(options.metadata);
   if (taskIds.length === 0) return [];
   const malformed = taskIds.filter((id) => !UUID.test(id));
   if (malformed.length > 0) throw new UnknownTaskError(malformed);
@@ -55,7 +81,7 @@ export async function spawnTasks(em: EntityManager, taskIds: readonly string[], 
     const runs: NewRun[] = [];
     const messages: NewOutboxMessage[] = [];
     for (const task of tasks) {
-      const context = extractTaskContext(task);
+      const context = withMetadata(extractTaskContext(task), extraMetadata);
       const workflow = options.registry.forMotivation(context.motivationType);
       if (!workflow) throw new UnknownWorkflowError(task.id, context.motivationType, options.registry.motivationTypes);
       const envelope = wrapTaskSpawnContext(context);
@@ -84,4 +110,20 @@ export async function spawnTasks(em: EntityManager, taskIds: readonly string[], 
   } finally {
     session.clear();
   }
+}
+
+/** The caller's extra metadata, checked once per call, before anything is read or written. */
+function checkExtraMetadata(metadata: unknown): Record<string, JsonValue> | undefined {
+  if (metadata === undefined) return undefined;
+  // Types can be bypassed (`any`, casts, JavaScript callers): walk the real value.
+  assertPlainJson(metadata, 'metadata');
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new InvalidSpawnMetadataError(Array.isArray(metadata) ? 'an array' : metadata === null ? 'null' : `a ${typeof metadata}`);
+  }
+  return metadata as Record<string, JsonValue>;
+}
+
+/** Shallow merge: the caller's keys win over the task's own. */
+function withMetadata(context: TaskSpawnContext, extra: Record<string, JsonValue> | undefined): TaskSpawnContext {
+  return extra ? { ...context, metadata: { ...context.metadata, ...extra } } : context;
 }

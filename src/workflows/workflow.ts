@@ -10,7 +10,8 @@
  * `ctx.runId` as an idempotency key for its side effects.
  */
 import type { z } from 'zod';
-import type { JsonValue, TaskSpawnContextWire } from '../dto/index.js';
+import { TaskSpawnContext, type JsonSafe, type TaskSpawnContextWire } from '../dto/index.js';
+import { InvalidWorkflowError } from './invalid-workflow-error.js';
 
 export interface WorkflowContext {
   /** The run's id (also the BullMQ job id): stable across attempts. */
@@ -28,22 +29,46 @@ export interface WorkflowContext {
 /** Input schemas read the wire form of the payload (dates as ISO strings). */
 type InputSchema = z.ZodType<unknown, Partial<TaskSpawnContextWire>>;
 
-export interface WorkflowDefinition<S extends InputSchema = InputSchema> {
+export interface WorkflowDefinition<S extends InputSchema = InputSchema, O = unknown> {
   /** Unique name, recorded on each run. */
   readonly name: string;
   /** Motivation types this workflow handles. */
   readonly motivationTypes: readonly string[];
   /** A projection of `TaskSpawnContext` (e.g. `TaskSpawnContext.pick({...})` on the wire schema). */
   readonly input: S;
-  run(input: z.output<S>, ctx: WorkflowContext): Promise<JsonValue> | JsonValue;
+  /** Returns plain JSON: checked at compile time by `defineWorkflow`, and again by the worker at run time. */
+  run(input: z.output<S>, ctx: WorkflowContext): Promise<O> | O;
 }
 
-export function defineWorkflow<S extends InputSchema>(definition: WorkflowDefinition<S>): WorkflowDefinition<S> {
-  if (!/^[a-z][a-z0-9-]{0,63}$/.test(definition.name)) {
-    throw new TypeError(`workflow name "${definition.name}" must be lower-case letters, digits and dashes`);
+/**
+ * What `defineWorkflow` takes. `run`'s result must be JSON-safe: returning a
+ * `Date`, a `Map`, a class instance… is a compile error that names the path
+ * (`output.at: a Date is not plain JSON (…)`), since the result travels
+ * through Redis to the recorder as JSON.
+ */
+export interface WorkflowSpec<S extends InputSchema, O> extends Omit<WorkflowDefinition<S, O>, 'run'> {
+  run(input: z.output<S>, ctx: WorkflowContext): Promise<JsonSafe<O, 'output'>> | JsonSafe<O, 'output'>;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,63}$/;
+const PAYLOAD_FIELDS = Object.keys(TaskSpawnContext.shape);
+
+export function defineWorkflow<S extends InputSchema, O>(definition: WorkflowSpec<S, O>): WorkflowDefinition<S, O> {
+  const { name, motivationTypes, input, run } = definition;
+  if (!NAME.test(name)) throw new InvalidWorkflowError(name, 'the name must be lower-case letters, digits and dashes');
+  if (motivationTypes.length === 0) throw new InvalidWorkflowError(name, 'it handles no motivation type');
+  const badType = motivationTypes.find((type) => !TaskSpawnContext.shape.motivationType.safeParse(type).success);
+  if (badType !== undefined) throw new InvalidWorkflowError(name, `"${badType}" is not a motivation type (lower-case, like "curiosity")`);
+  if (typeof run !== 'function') throw new InvalidWorkflowError(name, 'run is not a function');
+  // The worker hands the input schema only the payload fields it names; one the
+  // payload never has would fail every job, so it fails here, once.
+  const shape = (input as { shape?: Record<string, unknown> }).shape;
+  const unknownFields = shape ? Object.keys(shape).filter((key) => !PAYLOAD_FIELDS.includes(key)) : [];
+  if (unknownFields.length > 0) {
+    throw new InvalidWorkflowError(
+      name,
+      `its input reads ${unknownFields.map((f) => `"${f}"`).join(', ')}, not in TaskSpawnContext (fields: ${PAYLOAD_FIELDS.join(', ')})`,
+    );
   }
-  if (definition.motivationTypes.length === 0) {
-    throw new TypeError(`workflow "${definition.name}" handles no motivation type`);
-  }
-  return Object.freeze(definition);
+  return Object.freeze({ ...definition }) as WorkflowDefinition<S, O>;
 }

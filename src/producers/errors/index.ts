@@ -1,3 +1,4 @@
+export * from './invalid-spawn-metadata-error.js';
 export * from './invalid-task-context-error.js';
 export * from './not-plain-json-error.js';
 export * from './payload-too-large-error.js';

@@ -1,0 +1,16 @@
+/**
+ * A workflow definition that cannot work: a bad name, no motivation type, an
+ * input schema that reads a field the payload does not have. Thrown by
+ * `defineWorkflow` when the module is loaded, so a broken workflow stops the
+ * worker at start instead of sending every one of its jobs to the dead-letter
+ * queue.
+ */
+export class InvalidWorkflowError extends TypeError {
+  constructor(
+    readonly workflow: string,
+    readonly problem: string,
+  ) {
+    super(`workflow "${workflow}": ${problem}`);
+    this.name = this.constructor.name;
+  }
+}
