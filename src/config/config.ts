@@ -71,6 +71,20 @@ const WorkerEnv = z.object({
   /** How often BullMQ looks for jobs whose lock expired (stalled), in ms. @defaultValue 30000 */
   NYX_STALLED_INTERVAL_MS: intFromEnv(500, 600_000).default(30_000),
   /**
+   * Times a job may come back from stalled-job recovery (its worker died or
+   * blocked) and still run; past that its run is dead, reason `stalled too
+   * often` — a job that keeps killing workers is not run forever. @defaultValue 2
+   */
+  NYX_MAX_STALLED_COUNT: intFromEnv(0, 100).default(2),
+  /**
+   * Extra workflow modules a worker loads, comma-separated paths (absolute,
+   * or relative to the working directory). Each module exports workflows made
+   * with `defineWorkflow` (named or default exports, or arrays of them); they
+   * run beside the built-in ones and are subject to the same import guard.
+   * @defaultValue none
+   */
+  NYX_WORKFLOW_MODULES: csv(z.string().min(1)).optional(),
+  /**
    * `single`: all workflow jobs in one queue. `motivation`: one queue per
    * motivation type, so workers can take a subset (see queue-naming.ts).
    * Control plane and workers must agree. @defaultValue single

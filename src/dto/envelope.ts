@@ -12,6 +12,7 @@ import {
   TaskSpawnContextV1,
   type TaskSpawnContextWire,
 } from './task-spawn-context.js';
+import { findHostileShape } from './hostile-shape.js';
 
 export const Envelope = z.strictObject({
   schema: z.string(),
@@ -45,6 +46,9 @@ export type OpenedEnvelope =
  * the reason, which the worker turns into an unrecoverable failure.
  */
 export function openTaskSpawnEnvelope(raw: unknown): OpenedEnvelope {
+  // Job data is untrusted: refuse pollution keys and absurd nesting before any parser copies it.
+  const hostile = findHostileShape(raw);
+  if (hostile) return { ok: false, reason: hostile };
   const envelope = Envelope.safeParse(raw);
   if (!envelope.success) {
     return { ok: false, reason: `not a payload envelope {schema, v, data}: ${z.prettifyError(envelope.error)}` };
@@ -63,6 +67,6 @@ export function openTaskSpawnEnvelope(raw: unknown): OpenedEnvelope {
     if (error instanceof z.ZodError) {
       return { ok: false, reason: `invalid ${schema} v${v}: ${z.prettifyError(error)}` };
     }
-    throw error;
+    return { ok: false, reason: `unreadable ${schema} v${v}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }

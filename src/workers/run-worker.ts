@@ -2,8 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { loadWorkerConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
-import { defaultRegistry } from '../workflows/registry.js';
+import { builtInWorkflows } from '../workflows/registry.js';
 import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
+import { buildWorkerRegistry } from './load-workflow-modules.js';
 import { startWorkerProcess } from './worker-process.js';
 import { planWorkerQueues } from './worker-queues.js';
 
@@ -16,16 +17,18 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const config = loadWorkerConfig();
   const log = createLogger('nyx-worker', config.LOG_LEVEL);
-  const queues = planWorkerQueues(config, defaultRegistry);
+  const registry = await buildWorkerRegistry(builtInWorkflows, config.NYX_WORKFLOW_MODULES);
+  const queues = planWorkerQueues(config, registry);
   const handle = startWorkerProcess({
     redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     prefix: config.NYX_QUEUE_PREFIX,
     routing: config.NYX_QUEUE_ROUTING,
     queues,
-    registry: defaultRegistry,
+    registry,
     log,
     lockDurationMs: config.NYX_LOCK_DURATION_MS,
     stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
+    maxStalledCount: config.NYX_MAX_STALLED_COUNT,
   });
   await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));
   log.info({ pid: process.pid, queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');

@@ -7,10 +7,11 @@
  * (another worker picks them up) — nothing is lost. BullMQ's own `close()`
  * has no timeout; this one does.
  */
-import { Queue, Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import type { QueueRouting } from '../redis/queue-naming.js';
 import { OutcomeReporter } from './outcome-reporter.js';
+import { TolerantWorker } from './tolerant-worker.js';
 import { createWorkflowProcessor, type ProcessorLogger } from './workflow-processor.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkerQueueSpec } from './worker-queues.js';
@@ -28,6 +29,8 @@ export interface WorkerProcessOptions {
   stalledIntervalMs?: number;
   /** How long a job's lock lasts without renewal, in ms. @defaultValue 30000 */
   lockDurationMs?: number;
+  /** Times a job may come back from stalled-job recovery and still run (then: dead, `stalled too often`). @defaultValue 2 */
+  maxStalledCount?: number;
 }
 
 export interface WorkerHandle {
@@ -43,23 +46,36 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   // Reports wait for a briefly absent Redis rather than fail the job: blocking role.
   const results = new Queue(naming.resultsQueue, { connection: redis.connection('blocking'), prefix });
   const deadLetters = new Queue(naming.deadLetterQueue, { connection: redis.connection('blocking'), prefix });
+  const maxStalledCount = options.maxStalledCount ?? 2;
+  /** Reports started by `failed` events; close() waits for them before closing the queues they write to. */
+  const reports = new Set<Promise<void>>();
   const processor = createWorkflowProcessor({
     registry: options.registry,
     reporter: new OutcomeReporter(results, deadLetters),
     log: options.log,
     shutdownSignal: shutdown.signal,
+    maxStalledCount,
   });
   const workers = options.queues.map((spec) => {
-    const worker = new Worker(naming.workflowQueue(spec.motivationType), processor, {
+    const worker: Worker = new TolerantWorker(naming.workflowQueue(spec.motivationType), processor.process, {
       connection: redis.connection('blocking'),
       prefix,
       concurrency: spec.concurrency,
       ...(spec.limiter ? { limiter: spec.limiter } : {}),
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       lockDuration: options.lockDurationMs ?? 30_000,
-      maxStalledCount: 2,
+      // One more than ours: the processor fails a job that stalled too often
+      // itself, reporting first; BullMQ's limit is the backstop (see workflow-processor.ts).
+      maxStalledCount: maxStalledCount + 1,
     });
     worker.on('error', (error) => options.log.error({ err: error, queue: spec.key }, 'worker: Redis error'));
+    worker.on('failed', (job, error) => {
+      const report = processor.handleFailedEvent(job, error).catch((reportError: unknown) => {
+        options.log.error({ err: reportError, jobId: job?.id }, 'worker: could not report a failure BullMQ decided');
+      });
+      reports.add(report);
+      void report.finally(() => reports.delete(report));
+    });
     return worker;
   });
   const closeAll = (force?: boolean) => Promise.all(workers.map((worker) => worker.close(force)));
@@ -75,6 +91,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
       shutdown.abort(new Error('worker shutting down'));
       await closeAll(true);
     }
+    await Promise.allSettled([...reports]);
     await Promise.all([results.close(), deadLetters.close()]);
     await redis.close();
     return outcome;

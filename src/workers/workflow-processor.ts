@@ -5,17 +5,33 @@
  * the outcome. Everything it knows comes from the job's data: there is no
  * database here to ask.
  *
- * Unreadable payloads and unknown workflows are unrecoverable (retrying cannot
- * help); a workflow's own error is retried until attempts run out, unless it
- * throws `UnrecoverableError`.
+ * Failures:
+ * - unreadable payloads (not JSON, wrong envelope, unknown schema or
+ *   version, invalid fields, hostile shapes) and unknown workflows are
+ *   unrecoverable: retrying cannot help, so no attempt is spent on them;
+ * - a workflow's own error is retried with backoff until attempts run out,
+ *   unless it throws `WorkflowUnrecoverableError`;
+ * - a job that keeps stalling (its workers die) is failed here once it is
+ *   back more than `maxStalledCount` times — reported first, then failed, so
+ *   the control plane always hears of it. BullMQ is given one stall more, so
+ *   its own limit only trips if even that attempt dies; `handleFailedEvent`
+ *   reports that last case.
+ * - when the worker's shutdown grace period ran out, nothing is reported: the
+ *   job stays active and stalled-job recovery hands it to another worker.
+ *
+ * `attempt` (recorded as the run's `attempts`) counts starts of the
+ * workflow, including starts cut short by a crash: delivery is at least once.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { openTaskSpawnEnvelope, TaskSpawnContext, WorkflowResult, type TaskSpawnContext as Context } from '../dto/index.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
+import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecoverable } from './classify-failure.js';
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
+import { StalledTooOftenError } from './stalled-too-often-error.js';
+import { UnreadableJobData } from './unreadable-job-data.js';
 
 export interface ProcessorLogger {
   info(fields: object, message: string): void;
@@ -28,13 +44,25 @@ export interface WorkflowProcessorDeps {
   log: ProcessorLogger;
   /** Aborted when shutdown's grace period runs out. */
   shutdownSignal: AbortSignal;
+  /** Times a job may come back from stalled-job recovery and still run. @defaultValue 2 */
+  maxStalledCount?: number;
+}
+
+export interface WorkflowProcessor {
+  /** The BullMQ processor function. */
+  process(job: Job): Promise<unknown>;
+  /** For the Worker's `failed` event: reports failures BullMQ decided without running `process`. */
+  handleFailedEvent(job: Job | undefined, error: Error): Promise<void>;
+}
+
+interface AttemptState {
+  attempt: number;
+  startedAt: Date;
+  context: Context | null;
+  workflow: WorkflowDefinition | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 function parseInput(workflow: WorkflowDefinition, context: Context): unknown {
   // Input schemas read the wire form (dates as ISO strings), like the payload
@@ -49,28 +77,68 @@ function parseInput(workflow: WorkflowDefinition, context: Context): unknown {
   return parsed.data;
 }
 
-export function createWorkflowProcessor(deps: WorkflowProcessorDeps) {
-  return async function processWorkflowJob(job: Job): Promise<unknown> {
+export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowProcessor {
+  const maxStalledCount = deps.maxStalledCount ?? 2;
+  /** Jobs `process` saw: their failures are reported there, not by the failed event. */
+  const seen = new WeakSet<Job>();
+
+  async function reportFailure(job: Job, error: unknown, state: AttemptState, failedByBullmq: boolean): Promise<void> {
     const runId = String(job.id);
-    const attempt = job.attemptsMade + 1;
-    const startedAt = new Date();
-    let context: Context | null = null;
-    let workflow: WorkflowDefinition | undefined;
+    const final = failedByBullmq || isUnrecoverable(error) || job.attemptsMade + 1 >= Number(job.opts.attempts ?? 1);
+    const counted = failedByBullmq ? job.attemptsMade : job.attemptsMade + 1;
+    const deadReason = final ? deadReasonOf(error, { attempts: counted, stalls: job.stalledCounter }) : null;
+    const failure = {
+      kind: 'failed' as const,
+      runId,
+      taskId: state.context?.taskId ?? null,
+      workflow: state.workflow?.name ?? null,
+      attempt: state.attempt,
+      startedAt: state.startedAt,
+      finishedAt: new Date(),
+      error: errorMessage(error),
+      final,
+      deadReason,
+    };
+    deps.log.warn({ runId, jobId: runId, taskId: failure.taskId, attempt: state.attempt, final, err: failure.error }, 'workflow attempt failed');
+    // A job someone wrote into Redis by hand has no run to record; it still gets a dead letter.
+    if (UUID.test(runId)) await deps.reporter.report(failure, job);
+    if (final) {
+      await deps.reporter.deadLetter(
+        job,
+        { runId, taskId: failure.taskId, workflow: failure.workflow, reason: deadReason!, error: failure.error },
+        failedByBullmq,
+      );
+    }
+  }
+
+  async function process(job: Job): Promise<unknown> {
+    seen.add(job);
+    const runId = String(job.id);
+    const state: AttemptState = { attempt: Math.max(1, job.attemptsStarted), startedAt: new Date(), context: null, workflow: undefined };
     try {
+      if (job.stalledCounter > maxStalledCount) {
+        // This start only fails the job: the attempt that counts is the one that stalled.
+        state.attempt = Math.max(1, job.attemptsStarted - 1);
+        throw new StalledTooOftenError(runId, job.stalledCounter, maxStalledCount);
+      }
+      if (job.data instanceof UnreadableJobData) {
+        throw new InvalidPayloadError(`job data is not JSON (${job.data.problem}): ${JSON.stringify(job.data.raw.slice(0, 80))}`);
+      }
       const opened = openTaskSpawnEnvelope(job.data);
       if (!opened.ok) throw new InvalidPayloadError(opened.reason);
-      context = opened.context;
-      workflow = deps.registry.forMotivation(context.motivationType);
+      state.context = opened.context;
+      const workflow = deps.registry.forMotivation(opened.context.motivationType);
       if (!workflow) {
         throw new InvalidPayloadError(
-          `no workflow for motivation type "${context.motivationType}" (known: ${deps.registry.motivationTypes.join(', ')})`,
+          `no workflow for motivation type "${opened.context.motivationType}" (known: ${deps.registry.motivationTypes.join(', ')})`,
         );
       }
-      const input = parseInput(workflow, context);
-      const log = { runId, jobId: runId, taskId: context.taskId, workflow: workflow.name, attempt };
+      state.workflow = workflow;
+      const input = parseInput(workflow, opened.context);
+      const log = { runId, jobId: runId, taskId: opened.context.taskId, workflow: workflow.name, attempt: state.attempt };
       const output = await workflow.run(input, {
         runId,
-        attempt,
+        attempt: state.attempt,
         signal: deps.shutdownSignal,
         reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
         log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
@@ -78,53 +146,40 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps) {
       const result = WorkflowResult.safeParse({
         kind: 'completed',
         runId,
-        taskId: context.taskId,
+        taskId: opened.context.taskId,
         workflow: workflow.name,
-        attempt,
-        startedAt: startedAt.toISOString(),
+        attempt: state.attempt,
+        startedAt: state.startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         output,
       });
       if (!result.success) {
         throw new UnrecoverableError(`workflow "${workflow.name}" returned output that is not plain JSON: ${z.prettifyError(result.error)}`);
       }
-      await deps.reporter.report(result.data);
+      await deps.reporter.report(result.data, job);
       return z.encode(WorkflowResult, result.data);
     } catch (error) {
-      const unrecoverable = error instanceof UnrecoverableError;
-      const final = unrecoverable || attempt >= (job.opts.attempts ?? 1);
-      const deadReason = !final
-        ? null
-        : error instanceof InvalidPayloadError
-          ? 'invalid payload'
-          : unrecoverable
-            ? 'unrecoverable error'
-            : `attempts exhausted (${attempt})`;
-      const failure = {
-        kind: 'failed' as const,
-        runId,
-        taskId: context?.taskId ?? null,
-        workflow: workflow?.name ?? null,
-        attempt,
-        startedAt,
-        finishedAt: new Date(),
-        error: errorMessage(error).slice(0, 4_000),
-        final,
-        deadReason,
-      };
-      deps.log.warn({ runId, jobId: runId, taskId: failure.taskId, attempt, final, err: failure.error }, 'workflow attempt failed');
-      // A job someone wrote into Redis by hand has no run to record; it still gets a dead letter.
-      if (UUID.test(runId)) await deps.reporter.report(failure);
-      if (final) {
-        await deps.reporter.deadLetter(job, {
-          runId,
-          taskId: failure.taskId,
-          workflow: failure.workflow,
-          reason: deadReason!,
-          error: failure.error,
-        });
-      }
-      throw error;
+      // Cut short by shutdown: BullMQ no longer moves the job, so it stays
+      // active and stalled-job recovery gives it to another worker. Reporting
+      // a failure here would record an attempt that is not over.
+      if (deps.shutdownSignal.aborted) throw asBullmqError(error);
+      await reportFailure(job, error, state, false);
+      throw asBullmqError(error);
     }
-  };
+  }
+
+  async function handleFailedEvent(job: Job | undefined, error: Error): Promise<void> {
+    if (!job || seen.has(job)) return;
+    // BullMQ failed this job before `process` ran: today only a deferred
+    // failure does that (stalled past BullMQ's own limit). It is final.
+    const stalled = isStalledFailure(error);
+    const attempt = Math.max(1, stalled ? job.attemptsStarted - 1 : job.attemptsStarted);
+    // The payload is only read to name the task and workflow in the dead letter.
+    const opened = job.data instanceof UnreadableJobData ? null : openTaskSpawnEnvelope(job.data);
+    const context = opened?.ok ? opened.context : null;
+    const workflow = context ? deps.registry.forMotivation(context.motivationType) : undefined;
+    await reportFailure(job, error, { attempt, startedAt: new Date(), context, workflow }, true);
+  }
+
+  return { process, handleFailedEvent };
 }
