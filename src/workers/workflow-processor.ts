@@ -116,24 +116,27 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     const runId = String(job.id);
     const state: AttemptState = { attempt: Math.max(1, job.attemptsStarted), startedAt: new Date(), context: null, workflow: undefined };
     try {
+      const data: unknown = job.data;
+      const opened = data instanceof UnreadableJobData ? null : openTaskSpawnEnvelope(data);
+      if (opened?.ok) {
+        state.context = opened.context;
+        state.workflow = deps.registry.forMotivation(opened.context.motivationType);
+      }
       if (job.stalledCounter > maxStalledCount) {
         // This start only fails the job: the attempt that counts is the one that stalled.
         state.attempt = Math.max(1, job.attemptsStarted - 1);
         throw new StalledTooOftenError(runId, job.stalledCounter, maxStalledCount);
       }
-      if (job.data instanceof UnreadableJobData) {
-        throw new InvalidPayloadError(`job data is not JSON (${job.data.problem}): ${JSON.stringify(job.data.raw.slice(0, 80))}`);
+      if (data instanceof UnreadableJobData) {
+        throw new InvalidPayloadError(`job data is not JSON (${data.problem}): ${JSON.stringify(data.raw.slice(0, 80))}`);
       }
-      const opened = openTaskSpawnEnvelope(job.data);
-      if (!opened.ok) throw new InvalidPayloadError(opened.reason);
-      state.context = opened.context;
-      const workflow = deps.registry.forMotivation(opened.context.motivationType);
+      if (!opened?.ok) throw new InvalidPayloadError(opened?.reason ?? 'no payload');
+      const workflow = state.workflow;
       if (!workflow) {
         throw new InvalidPayloadError(
           `no workflow for motivation type "${opened.context.motivationType}" (known: ${deps.registry.motivationTypes.join(', ')})`,
         );
       }
-      state.workflow = workflow;
       const input = parseInput(workflow, opened.context);
       const log = { runId, jobId: runId, taskId: opened.context.taskId, workflow: workflow.name, attempt: state.attempt };
       const output = await workflow.run(input, {

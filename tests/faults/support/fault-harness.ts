@@ -50,12 +50,18 @@ export class FaultHarness {
     this.deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
   }
 
-  /** `controlPlane: false` opens the control plane without starting relay and recorder (start them with `cp.start()`). */
-  static async open(label: string, options: { config?: Record<string, string>; start?: boolean } = {}): Promise<FaultHarness> {
+  /**
+   * `relay: false`: no relay runs (tests send jobs themselves, see raw-jobs.ts);
+   * `start: false`: neither relay nor recorder is started (start with `cp.start()`).
+   */
+  static async open(
+    label: string,
+    options: { config?: Record<string, string>; start?: boolean; relay?: boolean } = {},
+  ): Promise<FaultHarness> {
     const prefix = uniquePrefix(label);
     const { db, orm } = await createMigratedDatabase();
     const config = testConfig({ DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix, ...options.config });
-    const cp = await ControlPlane.open({ config, redisUrl: SHARED_REDIS_URL, log: silentLog, orm, registry: faultRegistry });
+    const cp = await ControlPlane.open({ config, redisUrl: SHARED_REDIS_URL, log: silentLog, orm, registry: faultRegistry, relay: options.relay ?? true });
     if (options.start !== false) await cp.start();
     return new FaultHarness(prefix, db, orm, cp);
   }
@@ -125,7 +131,7 @@ export class FaultHarness {
   }
 
   async allDeadLetters(): Promise<Job[]> {
-    return this.deadLetters.getJobs(['waiting', 'paused', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
+    return this.deadLetters.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
   }
 
   /**
@@ -153,7 +159,7 @@ export class FaultHarness {
     expect(runs.filter((r) => r.status === 'dead' && !letters.has(r.id)).map((r) => r.id)).toEqual([]);
     expect(runs.filter((r) => r.status === 'completed' && letters.has(r.id)).map((r) => r.id)).toEqual([]);
     expect((await this.cp.outboxLag()).pending).toBe(0);
-    expect(await this.workflows.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'paused')).toBe(0);
+    expect(await this.workflows.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized')).toBe(0);
   }
 
   async close(): Promise<void> {
