@@ -30,11 +30,21 @@ export function resultJobId(outcome: WorkflowOutcome, job: Pick<Job, 'timestamp'
   return `${outcome.runId}.${job.timestamp}.${final ? 'final' : `a${outcome.attempt}`}`;
 }
 
-/** The job's data as a letter keeps it: unreadable data as its raw text, anything huge cut. */
+/**
+ * The job's data as a letter keeps it: unreadable data as its raw text,
+ * anything huge cut, anything JSON.stringify cannot write (nesting deep
+ * enough to overflow the stack parses fine but does not serialize) replaced
+ * by a note — a dead letter must always be writable.
+ */
 function payloadOf(job: Job): { payload: unknown; payloadTruncated: boolean } {
   const data: unknown = job.data;
   const raw = data instanceof UnreadableJobData ? data.raw : data;
-  const text = typeof raw === 'string' ? raw : JSON.stringify(raw ?? null);
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : JSON.stringify(raw ?? null);
+  } catch (error) {
+    return { payload: `[payload not kept: ${(error as Error).message}]`, payloadTruncated: true };
+  }
   if (Buffer.byteLength(text) <= DEAD_LETTER_PAYLOAD_MAX_BYTES) return { payload: raw ?? null, payloadTruncated: false };
   return { payload: text.slice(0, DEAD_LETTER_PAYLOAD_MAX_BYTES / 4), payloadTruncated: true };
 }

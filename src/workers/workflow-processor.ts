@@ -167,6 +167,11 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       // a failure here would record an attempt that is not over.
       if (deps.shutdownSignal.aborted) throw asBullmqError(error);
       await reportFailure(job, error, state, false);
+      if (job.data instanceof UnreadableJobData) {
+        // The dead letter has the raw text. In Redis, readable data replaces it, or
+        // every listing of the failed jobs (dashboard, getJobs) would throw on it.
+        await job.updateData({ unreadable: job.data.raw.slice(0, 1_000), problem: job.data.problem });
+      }
       throw asBullmqError(error);
     }
   }
