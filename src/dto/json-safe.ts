@@ -24,8 +24,10 @@
  *
  * `any` is let through (it opts out of checking; the run-time guard still
  * runs); `unknown` is refused: narrow it, e.g. to `JsonValue`, first.
- * Object properties may be optional or `undefined` (JSON drops the key);
- * array elements may not (JSON turns them into `null`).
+ * `undefined` is refused where it would change in transit: in an array (JSON
+ * turns it into `null`) and in a required property (JSON drops the key, and
+ * the zod schemas on the other side refuse `undefined`). An optional property
+ * (`note?: string`) is fine: it means "the key may be absent".
  */
 
 /** What the compiler shows instead of the offending type: every path that is not JSON, and why. */
@@ -147,8 +149,19 @@ type MethodsOf<T> = {
 type IsFunction<V> = IsAny<V> extends true ? false : [V] extends [never] ? false : [V] extends [(...args: never) => unknown] ? true : false;
 
 type PropertyProblems<T extends object, Path extends string, Depth extends readonly unknown[]> = {
-  [K in keyof T]-?: JsonProblems<Exclude<T[K], undefined>, KeyPath<Path, K>, [...Depth, unknown]>;
+  [K in keyof T]-?: UndefinedProblem<T, K, KeyPath<Path, K>> | JsonProblems<Exclude<T[K], undefined>, KeyPath<Path, K>, [...Depth, unknown]>;
 }[keyof T];
+
+/** A required property that may hold `undefined` (`{ note: string | undefined }`, what `cond ? x : undefined` infers). */
+type UndefinedProblem<T, K extends keyof T, Path extends string> = {} extends Pick<T, K>
+  ? never
+  : IsAny<T[K]> extends true
+    ? never
+    : unknown extends T[K]
+      ? never
+      : undefined extends T[K]
+        ? Problem<Path, 'undefined', 'JSON drops the key; use null, or make the property optional and leave the key out'>
+        : never;
 
 type KeyPath<Path extends string, K> = K extends string | number
   ? string extends K

@@ -9,10 +9,9 @@
  * "Plain" means: what `JSON.parse(JSON.stringify(value))` gives back
  * unchanged. So it refuses what JSON.stringify would silently change or drop
  * (a Date, a Map, a class instance's prototype, a symbol key, a sparse array's
- * holes, a non-enumerable property, NaN), what it would run (getters) and
- * what it cannot write (BigInt, cycles). An object property whose value is
- * `undefined` is let through, as in `JsonSafe`: JSON drops the key, and the
- * schema sees it absent, which is what it means.
+ * holes, a non-enumerable property, NaN, a property holding `undefined` —
+ * whose key JSON drops, and which the zod schemas on the other side refuse),
+ * what it would run (getters) and what it cannot write (BigInt, cycles).
  *
  * MikroORM objects are recognised by the global symbols MikroORM 7 marks them
  * with (`Symbol.for('@mikro-orm/core/…')`), and by MikroORM 6's `__helper` /
@@ -93,7 +92,7 @@ function walkObject(object: object, path: string, ancestors: Map<object, string>
     }
     if (!('value' in property)) throw new NotPlainJsonError(at, 'a getter/setter property', 'JSON.stringify would run it; copy its value');
     if (!property.enumerable) throw new NotPlainJsonError(at, 'a non-enumerable property', 'JSON drops it');
-    if (property.value === undefined) continue; // JSON drops the key; the schema sees it absent.
+    if (property.value === undefined) throw new NotPlainJsonError(at, 'undefined', 'JSON drops the key; use null or leave the key out');
     walk(property.value, at, ancestors, depth + 1);
   }
 }

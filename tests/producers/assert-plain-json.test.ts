@@ -122,8 +122,8 @@ describe('assertPlainJson on plain JavaScript values', () => {
     ).not.toThrow();
   });
 
-  it('lets an undefined object property through (JSON drops the key) but not undefined elsewhere', () => {
-    expect(() => assertPlainJson({ a: 1, gone: undefined })).not.toThrow();
+  it('refuses undefined, which JSON would drop or turn into null', () => {
+    expect(refusal({ a: 1, gone: undefined }).message).toBe('metadata.gone: undefined is not plain JSON (JSON drops the key; use null or leave the key out)');
     expect(refusal([1, undefined]).message).toBe('metadata[1]: undefined in an array is not plain JSON (JSON turns it into null; use null)');
     expect(refusal(undefined).message).toBe('metadata: undefined is not plain JSON (use null)');
   });

@@ -40,7 +40,8 @@ export type Accepted = [
   Expect<Equal<JsonSafe<Owner[]>, Owner[]>>,
   Expect<Equal<JsonSafe<JsonValue>, JsonValue>>,
   Expect<Equal<JsonSafe<Record<string, JsonValue>>, Record<string, JsonValue>>>,
-  Expect<Equal<JsonSafe<{ optional?: string; explicit: string | undefined }>, { optional?: string; explicit: string | undefined }>>,
+  // An optional property means "the key may be absent".
+  Expect<Equal<JsonSafe<{ optional?: string; spread?: number | null }>, { optional?: string; spread?: number | null }>>,
   // `any` opts out (the run-time guard still walks it).
   Expect<Equal<JsonSafe<any>, any>>,
   Expect<Equal<IsJsonSafe<{ deep: { deeper: { deepest: { leaf: string[] }[] } } }>, true>>,
@@ -120,6 +121,8 @@ json({ ids: new Set(['a']) });
 json({ s: Symbol('x') });
 // @ts-expect-error undefined in an array (JSON turns it into null)
 json([1, undefined]);
+// @ts-expect-error undefined in a required property (JSON drops the key; the schemas refuse it)
+json({ note: Math.random() > 0.5 ? 'x' : undefined });
 // @ts-expect-error a Promise (forgot to await)
 json({ owner: Promise.resolve({ id: 1 }) });
 // @ts-expect-error unknown must be narrowed first
@@ -145,6 +148,12 @@ export type Messages = [
   Expect<Equal<JsonProblems<{ s: Set<string> }, 'x'>, 'x.s: a Set is not plain JSON (send an array)'>>,
   Expect<Equal<JsonProblems<{ f: () => void }, 'x'>, 'x: an object with methods (f) is not plain JSON (a class instance? copy the fields you need into a DTO)'>>,
   Expect<Equal<JsonProblems<{ list: (string | undefined)[] }, 'x'>, 'x.list[number]: undefined in an array is not plain JSON (JSON turns it into null; use null)'>>,
+  Expect<
+    Equal<
+      JsonProblems<{ a: { note: string | undefined } }, 'x'>,
+      'x.a.note: undefined is not plain JSON (JSON drops the key; use null, or make the property optional and leave the key out)'
+    >
+  >,
   // Every offending path is reported, not just the first.
   Expect<Equal<JsonSafe<{ at: Date; n: bigint }, 'v'>, NotJsonSafe<'v.at: a Date is not plain JSON (send an ISO string; the schema turns it back into a Date)' | 'v.n: a bigint is not plain JSON (send it as a string or a number)'>>>,
   Expect<Equal<JsonSafeObject<string[], 'metadata'>, NotJsonSafe<'metadata: an array is not a JSON object (wrap it in an object with a named key)'>>>,
