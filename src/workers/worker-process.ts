@@ -2,10 +2,15 @@
  * One worker process: a BullMQ Worker per workflow queue it takes (one, or
  * one per motivation type — see worker-queues.ts), plus the two queues it
  * reports to. `close(timeoutMs)` stops taking jobs and lets running
- * ones finish; when the grace period runs out it aborts their signal and
- * force-closes, leaving unfinished jobs to BullMQ's stalled-job recovery
- * (another worker picks them up) — nothing is lost. BullMQ's own `close()`
- * has no timeout; this one does.
+ * ones finish; when the grace period runs out it aborts their signal (a
+ * workflow that stops on it hands its job back to the queue) and returns
+ * `timed-out`: the caller then exits the process, and jobs still running are
+ * left to BullMQ's stalled-job recovery (another worker picks them up once
+ * their lock lapses) — nothing is lost. BullMQ's own `close()` has no
+ * timeout; this one does.
+ *
+ * A failure BullMQ decides without running the processor (a job stalled past
+ * BullMQ's limit) is reported from the Worker's `failed` event.
  */
 import { Queue, type Worker } from 'bullmq';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
@@ -37,6 +42,9 @@ export interface WorkerHandle {
   workers: Worker[];
   close(timeoutMs: number): Promise<'drained' | 'timed-out'>;
 }
+
+/** After the grace period, how long aborted workflows get to hand their jobs back, in ms. */
+const ABORT_GRACE_MS = 1_000;
 
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle {
   const shutdown = new AbortController();
@@ -78,18 +86,24 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     });
     return worker;
   });
-  const closeAll = (force?: boolean) => Promise.all(workers.map((worker) => worker.close(force)));
+  const closeAll = () => Promise.all(workers.map((worker) => worker.close()));
 
   async function close(timeoutMs: number): Promise<'drained' | 'timed-out'> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timed-out'>((resolve) => {
       timer = setTimeout(() => resolve('timed-out'), timeoutMs);
     });
-    const outcome = await Promise.race([closeAll().then(() => 'drained' as const), timedOut]);
+    const drained = closeAll().then(() => 'drained' as const);
+    const outcome = await Promise.race([drained, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timed-out') {
+      // Workflows that stop on ctx.signal hand their job back to the queue;
+      // give them a moment. (BullMQ's `close(true)` would not help here: a
+      // second close() returns the first, which waits for every job.) Jobs
+      // still running are abandoned: the caller exits the process, their
+      // locks lapse, and stalled-job recovery gives them to another worker.
       shutdown.abort(new Error('worker shutting down'));
-      await closeAll(true);
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref())]);
     }
     await Promise.allSettled([...reports]);
     await Promise.all([results.close(), deadLetters.close()]);

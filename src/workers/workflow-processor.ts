@@ -16,13 +16,16 @@
  *   the control plane always hears of it. BullMQ is given one stall more, so
  *   its own limit only trips if even that attempt dies; `handleFailedEvent`
  *   reports that last case.
- * - when the worker's shutdown grace period ran out, nothing is reported: the
- *   job stays active and stalled-job recovery hands it to another worker.
+ * - when the worker's shutdown grace period ran out, nothing is reported: a
+ *   workflow that stops on `ctx.signal` has its job handed back to the queue
+ *   at once (`moveToWait`, then BullMQ's `WaitingError` so it does not also
+ *   fail it); one that ignores the signal is abandoned when the process exits,
+ *   and stalled-job recovery hands it to another worker once its lock lapses.
  *
  * `attempt` (recorded as the run's `attempts`) counts starts of the
  * workflow, including starts cut short by a crash: delivery is at least once.
  */
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { openTaskSpawnEnvelope, TaskSpawnContext, WorkflowResult, type TaskSpawnContext as Context } from '../dto/index.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
@@ -50,7 +53,7 @@ export interface WorkflowProcessorDeps {
 
 export interface WorkflowProcessor {
   /** The BullMQ processor function. */
-  process(job: Job): Promise<unknown>;
+  process(job: Job, token?: string): Promise<unknown>;
   /** For the Worker's `failed` event: reports failures BullMQ decided without running `process`. */
   handleFailedEvent(job: Job | undefined, error: Error): Promise<void>;
 }
@@ -111,7 +114,7 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     }
   }
 
-  async function process(job: Job): Promise<unknown> {
+  async function process(job: Job, token?: string): Promise<unknown> {
     seen.add(job);
     const runId = String(job.id);
     const state: AttemptState = { attempt: Math.max(1, job.attemptsStarted), startedAt: new Date(), context: null, workflow: undefined };
@@ -162,10 +165,13 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       await deps.reporter.report(result.data, job);
       return z.encode(WorkflowResult, result.data);
     } catch (error) {
-      // Cut short by shutdown: BullMQ no longer moves the job, so it stays
-      // active and stalled-job recovery gives it to another worker. Reporting
-      // a failure here would record an attempt that is not over.
-      if (deps.shutdownSignal.aborted) throw asBullmqError(error);
+      // Cut short by shutdown: not a failure of the run. Reporting one would
+      // record an attempt as failed (even dead, on the last attempt) while the
+      // job runs again elsewhere. The job goes back to the queue instead.
+      if (deps.shutdownSignal.aborted) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       await reportFailure(job, error, state, false);
       if (job.data instanceof UnreadableJobData) {
         // The dead letter has the raw text. In Redis, readable data replaces it, or
