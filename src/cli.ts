@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerCheckBoundaryCommand } from './boundary-scanner/check-boundary.command.js';
 import { registerDemoCommand } from './cli/demo.command.js';
+import { registerDlqCommand } from './cli/dlq.command.js';
 import { registerMigrateCommand } from './cli/migrate.command.js';
 import { registerRunsCommand } from './cli/runs.command.js';
 import { registerSpawnCommand } from './cli/spawn.command.js';
@@ -18,6 +19,7 @@ registerWorkerCommand(program);
 registerMigrateCommand(program);
 registerSpawnCommand(program);
 registerRunsCommand(program);
+registerDlqCommand(program);
 registerCheckBoundaryCommand(program);
 
 await program.parseAsync(process.argv);

@@ -121,6 +121,11 @@ export class FaultHarness {
     return runs.map((r) => r.runId);
   }
 
+  /** Relays every pending outbox row now (for harnesses opened with `relay: false`). */
+  async relayNow(): Promise<void> {
+    while ((await this.cp.relay.relayOnce()) > 0);
+  }
+
   run(runId: string): Promise<WorkflowRun | null> {
     return this.orm.em.fork().findOne(WorkflowRun, { id: runId });
   }

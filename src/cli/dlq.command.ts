@@ -1,0 +1,98 @@
+/**
+ * `nyx dlq list | show <run> | redrive <run> | redrive --all`. Works without a
+ * running control plane: it opens the database and Redis itself, and a
+ * redrive relays the re-queued runs at once (a running `nyx start` would too).
+ */
+import Table from 'cli-table3';
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig, type Config } from '../config/config.js';
+import { ControlPlane } from '../control-plane/control-plane.js';
+import {
+  deadLetterDeps,
+  listDeadLetterSummaries,
+  redriveAllDeadLetters,
+  redriveDeadLetter,
+  showDeadLetter,
+  type RedriveAllResult,
+} from '../dead-letters/index.js';
+import { createLogger } from '../logging/logger.js';
+import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
+import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
+import { builtInWorkflows } from '../workflows/registry.js';
+import { action } from './exit.js';
+import { intOption } from './options.js';
+
+async function withDeadLetters<T>(body: (deps: ReturnType<typeof deadLetterDeps>, cp: ControlPlane, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  // The workers' registry: a payload is redriven only if some workflow runs it.
+  const registry = await buildWorkerRegistry(builtInWorkflows, config.NYX_WORKFLOW_MODULES);
+  const cp = await ControlPlane.open({ config, redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL, log: createLogger('nyx', config.LOG_LEVEL), registry });
+  try {
+    return await body(deadLetterDeps(cp, { registry, maxPayloadBytes: config.NYX_MAX_PAYLOAD_BYTES }), cp, config);
+  } finally {
+    await cp.close();
+  }
+}
+
+function describeResult(result: RedriveAllResult): string {
+  switch (result.outcome) {
+    case 'redriven':
+      return `redriven\t${result.runId}\t→ ${result.queue} (after ${result.previousAttempts} attempt(s))`;
+    case 'already-redriven':
+      return `already redriven\t${result.runId}\t(run is ${result.status})`;
+    case 'refused':
+      return `stays dead\t${result.runId}\t${result.reason}`;
+  }
+}
+
+export function registerDlqCommand(program: Command): void {
+  const dlq = program.command('dlq').description('the dead-letter queue: dead runs with their payload, reason and attempts');
+
+  dlq
+    .command('list')
+    .description('list dead letters, oldest first')
+    .option('--json', 'one JSON array')
+    .option('--limit <n>', 'at most this many', intOption(1, 1_000_000), 1_000)
+    .action(
+      action(async (opts: { json?: boolean; limit: number }) => {
+        const rows = await withDeadLetters((deps) => listDeadLetterSummaries(deps, opts.limit));
+        if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
+        if (rows.length === 0) return void process.stdout.write('the dead-letter queue is empty\n');
+        const table = new Table({ head: ['run', 'workflow', 'reason', 'attempts', 'failed at', 'run status', 'error'] });
+        for (const r of rows) {
+          table.push([r.runId, r.workflow ?? '-', r.reason, r.attemptsMade, r.failedAt ?? '-', r.runStatus ?? '(no run)', r.error.slice(0, 80)]);
+        }
+        process.stdout.write(`${table.toString()}\n${rows.length} dead letter(s)\n`);
+      }),
+    );
+
+  dlq
+    .command('show')
+    .description('one dead letter as JSON: payload, reason, error, attempt history, and the run')
+    .argument('<runId>', 'run id (or the dead-letter job id)')
+    .action(
+      action(async (runId: string) => {
+        const details = await withDeadLetters((deps) => showDeadLetter(deps, runId));
+        process.stdout.write(`${JSON.stringify(details, null, 2)}\n`);
+      }),
+    );
+
+  dlq
+    .command('redrive')
+    .description('re-validate a dead run\'s payload against the current schema and queue it again (an invalid one stays dead)')
+    .argument('[runId]', 'run id')
+    .option('--all', 'every dead letter')
+    .option('--no-relay', 'only write the outbox; leave sending to a running `nyx start`')
+    .action(
+      action(async (runId: string | undefined, opts: { all?: boolean; relay: boolean }) => {
+        if (Boolean(runId) === Boolean(opts.all)) throw new InvalidArgumentError('give one run id, or --all');
+        const results = await withDeadLetters(async (deps, cp) => {
+          const done = opts.all ? await redriveAllDeadLetters(deps) : [await redriveDeadLetter(deps, runId!)];
+          if (opts.relay) while ((await cp.relay.relayOnce()) > 0);
+          return done;
+        });
+        for (const result of results) process.stdout.write(`${describeResult(result)}\n`);
+        if (results.some((r) => r.outcome === 'refused')) process.exitCode = 1;
+      }),
+    );
+}

@@ -1,0 +1,2 @@
+export * from './dead-letter-not-found-error.js';
+export * from './redrive-refused-error.js';
