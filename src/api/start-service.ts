@@ -26,6 +26,14 @@ export interface StartServiceOptions {
   migrate?: boolean;
   /** @defaultValue the built-in workflows */
   registry?: WorkflowRegistry;
+  /**
+   * Longest wait for the database pool to close on stop, in ms. A pool
+   * whose connection died inside a transaction can keep that connection
+   * checked out forever (Kysely 0.29 does not release it when the ROLLBACK
+   * fails), and `pool.end()` then never returns; stopping must not hang on it.
+   * @defaultValue 5000
+   */
+  closeTimeoutMs?: number;
 }
 
 export interface RunningService {
@@ -44,6 +52,16 @@ function deploymentQueues(cp: ControlPlane, registry: WorkflowRegistry): Map<str
   names.add(cp.naming.resultsQueue);
   names.add(cp.naming.deadLetterQueue);
   return new Map([...names].map((name) => [name, cp.queues.get(name)]));
+}
+
+async function closeWithin(orm: Orm, timeoutMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+  });
+  const outcome = await Promise.race([orm.close().then(() => 'closed' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timed-out') log.warn({ timeoutMs }, 'database pool did not close in time (a connection is still checked out); stopping anyway');
 }
 
 export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
@@ -89,7 +107,7 @@ export async function startService(config: Config, options: StartServiceOptions 
         (closing ??= (async () => {
           await server.close();
           await cp.close();
-          await orm.close();
+          await closeWithin(orm, options.closeTimeoutMs ?? 5_000, log);
         })()),
     };
   } catch (error) {
