@@ -1,6 +1,7 @@
 /** The `nyx` command line. Thin: each command lives in src/cli/<name>.command.ts. */
 import { Command } from 'commander';
 import { registerCheckBoundaryCommand } from './boundary-scanner/check-boundary.command.js';
+import { registerBenchCommand } from './cli/bench.command.js';
 import { registerDemoCommand } from './cli/demo.command.js';
 import { registerDlqCommand } from './cli/dlq.command.js';
 import { registerMigrateCommand } from './cli/migrate.command.js';
@@ -21,5 +22,6 @@ registerSpawnCommand(program);
 registerRunsCommand(program);
 registerDlqCommand(program);
 registerCheckBoundaryCommand(program);
+registerBenchCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,58 @@
+/** What one phase of the benchmark measured (see bench-report.ts for the whole report). */
+import type { CpuSeconds } from './cpu-usage.js';
+import type { LatencyStats } from './latency-stats.js';
+
+/** Reports how far a phase got; the progress display listens. */
+export type ProgressFn = (done: number, total: number) => void;
+
+export interface PhaseResult {
+  /** Jobs (A) or tasks (B) sent. */
+  jobs: number;
+  /** Of those, finished: completed in BullMQ (A), recorded as completed in workflow_run (B). */
+  completed: number;
+  /** First add/spawn to the last completion/recording, in ms. */
+  durationMs: number;
+  /** completed / durationMs. */
+  jobsPerSec: number;
+  /** Jobs (A) or tasks (B) handed to BullMQ / spawn per second while the producer ran alone. */
+  producerPerSec: number;
+  /** Add (A) / spawn (B) until a worker took the job (BullMQ processedOn). */
+  spawnToStartMs: LatencyStats;
+  /** Add (A) / spawn (B) until completed in Redis (A) / the recorder committed the result (B). */
+  spawnToRecordedMs: LatencyStats;
+  /** Producer round trips to Redis per batch of `batchSize` (A: addBulk; B: everything the control plane sent, relay and recorder). */
+  redisRoundTripsPerBatch: number;
+  /** CPU seconds each party spent from the first add/spawn to the last completion/recording. */
+  cpuSeconds: CpuSeconds;
+  /** Largest VmRSS among the worker processes at the end of the phase, in MB. */
+  workerRssMb: number | null;
+  /** Largest VmHWM (peak) among the worker processes, in MB. */
+  workerPeakRssMb: number | null;
+}
+
+export interface IdleLatency {
+  samples: number;
+  /** One task spawned in its own transaction; only NOTIFY wakes the relay. */
+  spawnToStartMs: LatencyStats;
+  spawnToRecordedMs: LatencyStats;
+  /** SQL statements of one single-task spawn (compare with sqlPerBatch: the same means constant). */
+  sqlPerSpawn: number;
+}
+
+export interface FullPhaseResult extends PhaseResult {
+  /** SQL statements per spawn call of `batchSize` tasks (mean; min and max show it is constant). */
+  sqlPerBatch: number;
+  sqlPerBatchMin: number;
+  sqlPerBatchMax: number;
+  /** Redis round trips of the relay's connection per spawn batch, and the recorder's per recorded result. */
+  relayRoundTripsPerBatch: number;
+  recorderRoundTripsPerBatch: number;
+  /** Where the time goes, p50/p99: spawn → relayed into BullMQ (the job's timestamp), and finished in the worker → recorded. */
+  spawnToRelayedMs: LatencyStats;
+  finishedToRecordedMs: LatencyStats;
+  /** Outcomes per recorder commit: how full group commit gets. */
+  recorderBatch: { commits: number; mean: number; max: number };
+  /** Runs by final status in workflow_run after the phase. */
+  statuses: Record<string, number>;
+  idle: IdleLatency;
+}

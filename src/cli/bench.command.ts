@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/config.js';
+import { formatBenchReport } from '../bench/bench-report.js';
+import { DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run-bench.js';
+import { action } from './exit.js';
+import { intOption } from './options.js';
+
+export function registerBenchCommand(program: Command): void {
+  const d = DEFAULT_BENCH_OPTIONS;
+  program
+    .command('bench')
+    .description(
+      'benchmark: raw BullMQ (A) against the full path (B: spawn → outbox → relay → worker processes → recorded), ' +
+        'on DATABASE_URL or a throwaway database on 127.0.0.1:5432, and REDIS_URL or 127.0.0.1:6379 under a prefix of its own',
+    )
+    .option('--tasks <n>', 'jobs in A and tasks in B', intOption(1, 10_000_000), d.tasks)
+    .option('--workers <n>', 'worker processes in each phase', intOption(1, 64), d.workers)
+    .option('--concurrency <n>', 'jobs each worker process runs at once', intOption(1, 10_000), d.concurrency)
+    .option('--batch <n>', 'task ids per spawn call and jobs per addBulk', intOption(1, 50_000), d.batchSize)
+    .option('--idle-samples <n>', 'single spawns timed one by one when idle', intOption(1, 10_000), d.idleSamples)
+    .option('--timeout <s>', 'give up after this many seconds', intOption(1, 86_400), d.timeoutMs / 1000)
+    .option('--out <dir>', 'where the JSON report is written', d.outDir)
+    .option('--json', 'print the report as one JSON object on the last line')
+    .action(
+      action(
+        async (opts: { tasks: number; workers: number; concurrency: number; batch: number; idleSamples: number; timeout: number; out: string; json?: boolean }) => {
+          const { report, file } = await runBench(loadConfig(), {
+            tasks: opts.tasks,
+            workers: opts.workers,
+            concurrency: opts.concurrency,
+            batchSize: opts.batch,
+            idleSamples: opts.idleSamples,
+            timeoutMs: opts.timeout * 1000,
+            outDir: opts.out,
+            progress: !opts.json,
+          });
+          if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+          else process.stdout.write(`${formatBenchReport(report)}\nreport written to ${file}\n`);
+        },
+      ),
+    );
+}
