@@ -48,9 +48,11 @@ export function wrapWorkflowOutcome(outcome: WorkflowOutcome) {
   return { schema: WORKFLOW_OUTCOME_SCHEMA, v: WORKFLOW_OUTCOME_VERSION, data: z.encode(WorkflowOutcome, outcome) };
 }
 
+// Built once: zod compiles a schema on first use, and building one per call
+// cost the recorder ~50 µs per result (measured in bench/RESULTS.md).
+const OutcomeEnvelope = z.strictObject({ schema: z.literal(WORKFLOW_OUTCOME_SCHEMA), v: z.literal(WORKFLOW_OUTCOME_VERSION), data: z.unknown() });
+
 export function openWorkflowOutcome(raw: unknown): WorkflowOutcome {
-  const envelope = z
-    .strictObject({ schema: z.literal(WORKFLOW_OUTCOME_SCHEMA), v: z.literal(WORKFLOW_OUTCOME_VERSION), data: z.unknown() })
-    .parse(raw);
+  const envelope = OutcomeEnvelope.parse(raw);
   return WorkflowOutcome.parse(envelope.data);
 }
