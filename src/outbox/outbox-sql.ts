@@ -11,7 +11,7 @@
  * second send a no-op in BullMQ.
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { OutboxMessage, WorkflowRun } from '../entities/index.js';
+import { OutboxMessage } from '../entities/index.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';
 
@@ -41,38 +41,64 @@ export interface NewOutboxMessage {
   createdAt: Date;
 }
 
-/** Rows per INSERT: 12 columns × 1,000 stays far below the 65,535-parameter limit. */
-const INSERT_CHUNK = 1_000;
+/**
+ * Runs per write statement. Rows travel as one JSON parameter, so there is
+ * no parameter limit to respect; the chunk only bounds the statement's size.
+ */
+export const SPAWN_WRITE_CHUNK = 5_000;
 
-export async function insertRuns(em: SqlEntityManager, runs: readonly NewRun[]): Promise<void> {
-  for (let i = 0; i < runs.length; i += INSERT_CHUNK) {
-    const chunk = runs.slice(i, i + INSERT_CHUNK).map((run) => ({
+/**
+ * Writes spawned runs and their outbox rows — `runs[i]` goes with
+ * `messages[i]` — in ONE statement per chunk: two inserts in data-modifying
+ * CTEs, fed by `json_to_recordset` from one JSON parameter each, and a
+ * `pg_notify` that wakes every listening relay when the surrounding
+ * transaction commits (NOTIFY is transactional). One statement is atomic on
+ * its own, so a spawn of up to SPAWN_WRITE_CHUNK tasks needs no BEGIN/COMMIT.
+ * Outbox ids follow the order of `messages` (WITH ORDINALITY), so jobs are
+ * relayed in spawn order.
+ *
+ * Why not `insertMany`: the ORM builds and escapes every value of every row
+ * (12 per run, 7 per outbox row); here PostgreSQL parses two JSON documents.
+ */
+export async function insertSpawnedRuns(
+  em: SqlEntityManager,
+  runs: readonly NewRun[],
+  messages: readonly NewOutboxMessage[],
+): Promise<void> {
+  for (let i = 0; i < runs.length; i += SPAWN_WRITE_CHUNK) {
+    const runRows = runs.slice(i, i + SPAWN_WRITE_CHUNK).map((run) => ({
       id: run.id,
-      task: run.taskId,
+      task_id: run.taskId,
       workflow: run.workflow,
-      status: 'pending' as const,
-      attempts: 0,
-      payloadVersion: run.payloadVersion,
-      enqueuedAt: run.enqueuedAt,
-      result: null,
-      error: null,
-      queuedAt: null,
-      startedAt: null,
-      finishedAt: null,
+      payload_version: run.payloadVersion,
+      enqueued_at: run.enqueuedAt.toISOString(),
     }));
-    await em.insertMany(WorkflowRun, chunk);
+    const messageRows = messages.slice(i, i + SPAWN_WRITE_CHUNK).map((m) => ({
+      run_id: m.runId,
+      queue: m.queue,
+      job_name: m.jobName,
+      payload: m.payload,
+      priority: m.priority,
+      created_at: m.createdAt.toISOString(),
+    }));
+    const last = i + SPAWN_WRITE_CHUNK >= runs.length;
+    await em.execute(
+      `with new_runs as (
+         insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at)
+         select id, task_id, workflow, 'pending', 0, payload_version, enqueued_at
+           from json_to_recordset(?::json) as r(id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz)
+       ), new_messages as (
+         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at)
+         select run_id, queue, job_name, payload, priority, created_at
+           from rows from (json_to_recordset(?::json)
+                as (run_id uuid, queue text, job_name text, payload jsonb, priority int, created_at timestamptz))
+                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, ord)
+          order by ord
+       )
+       select ${last ? `pg_notify('${OUTBOX_CHANNEL}', '')` : '1'}`,
+      [JSON.stringify(runRows), JSON.stringify(messageRows)],
+    );
   }
-}
-
-export async function insertOutboxMessages(em: SqlEntityManager, messages: readonly NewOutboxMessage[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
-    await em.insertMany(OutboxMessage, messages.slice(i, i + INSERT_CHUNK).map((m) => ({ ...m, dispatchedAt: null })));
-  }
-}
-
-/** Wakes every listening relay when the surrounding transaction commits (NOTIFY is transactional). */
-export async function notifyOutbox(em: SqlEntityManager): Promise<void> {
-  await em.execute(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
 }
 
 export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Promise<OutboxRow[]> {
@@ -91,13 +117,20 @@ export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Pro
   }));
 }
 
-/** Marks claimed rows as sent and their runs as queued (a run that already moved on keeps its status). */
+/**
+ * Marks claimed rows as sent and their runs as queued (a run that already
+ * moved on keeps its status), in one statement: the outbox UPDATE feeds the
+ * run UPDATE through a CTE.
+ */
 export async function markDispatched(em: SqlEntityManager, rows: readonly OutboxRow[], at: Date): Promise<void> {
-  await em.nativeUpdate(OutboxMessage, { id: { $in: rows.map((r) => r.id) } }, { dispatchedAt: at });
-  await em.nativeUpdate(
-    WorkflowRun,
-    { id: { $in: rows.map((r) => r.runId) }, status: 'pending' },
-    { status: 'queued', queuedAt: at },
+  if (rows.length === 0) return;
+  await em.execute(
+    `with sent as (
+       update outbox_message set dispatched_at = ? where id = any(?::bigint[]) returning run_id
+     )
+     update workflow_run set status = 'queued', queued_at = ?
+      where id in (select run_id from sent) and status = 'pending'`,
+    [at.toISOString(), `{${rows.map((r) => r.id).join(',')}}`, at.toISOString()],
   );
 }
 

@@ -1,12 +1,13 @@
 /**
  * `spawnTasks`: task ids in, one WorkflowRun and one outbox row per task out,
- * written in one transaction — or in the caller's, when called from inside
+ * written atomically (one statement, or one transaction for more than 5,000
+ * tasks) — or in the caller's transaction, when called from inside
  * `em.transactional`, so an application can create a task and spawn it
  * atomically with its own writes. Nothing is sent to Redis here: the relay
  * does that after commit, so a rolled-back spawn never becomes a job.
  *
- * Statement count is constant per batch: one joined SELECT per 5,000 ids, one
- * multi-row INSERT per 1,000 runs and outbox rows, one NOTIFY.
+ * Statement count is constant per batch: one joined SELECT per 5,000 ids and
+ * one write statement (runs + outbox rows + NOTIFY) per 5,000 tasks.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
@@ -20,7 +21,7 @@ import {
   type JsonValue,
   type TaskSpawnContext,
 } from '../dto/index.js';
-import { insertOutboxMessages, insertRuns, notifyOutbox, type NewOutboxMessage, type NewRun } from '../outbox/outbox-sql.js';
+import { insertSpawnedRuns, SPAWN_WRITE_CHUNK, type NewOutboxMessage, type NewRun } from '../outbox/outbox-sql.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidSpawnMetadataError } from './errors/invalid-spawn-metadata-error.js';
@@ -99,13 +100,10 @@ export async function spawnTasks<M extends object = never>(
         createdAt: now,
       });
     }
-    const write = async (tx: SqlEntityManager) => {
-      await insertRuns(tx, runs);
-      await insertOutboxMessages(tx, messages);
-      await notifyOutbox(tx);
-    };
-    if (session.isInTransaction()) await write(session);
-    else await session.transactional((tx) => write(tx as SqlEntityManager));
+    // One statement is atomic by itself: a transaction is opened only when the
+    // write takes several (more than SPAWN_WRITE_CHUNK tasks).
+    if (session.isInTransaction() || runs.length <= SPAWN_WRITE_CHUNK) await insertSpawnedRuns(session, runs, messages);
+    else await session.transactional((tx) => insertSpawnedRuns(tx as SqlEntityManager, runs, messages));
     return runs.map((run) => ({ runId: run.id, taskId: run.taskId, workflow: run.workflow }));
   } finally {
     session.clear();
