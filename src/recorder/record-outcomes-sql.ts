@@ -1,5 +1,6 @@
 /**
- * Writes a batch of worker outcomes in ONE statement (UPDATE … FROM VALUES).
+ * Writes a batch of worker outcomes in ONE statement (UPDATE … FROM
+ * json_to_recordset of one JSON parameter).
  *
  * Idempotent and order-proof, so results delivered twice, late or out of
  * order change nothing they should not:
@@ -11,14 +12,16 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowOutcome } from '../dto/index.js';
 
+/** One row of the statement's recordset (column names as in the SQL). */
 interface Row {
   id: string;
   status: 'completed' | 'running' | 'dead';
   attempt: number;
+  /** The output as JSON text (cast to jsonb in SQL, so a `null` output stays JSON null as before). */
   result: string | null;
   error: string | null;
-  startedAt: string;
-  finishedAt: string;
+  started_at: string;
+  finished_at: string;
   final: boolean;
 }
 
@@ -26,8 +29,8 @@ function toRow(outcome: WorkflowOutcome): Row {
   const base = {
     id: outcome.runId,
     attempt: outcome.attempt,
-    startedAt: outcome.startedAt.toISOString(),
-    finishedAt: outcome.finishedAt.toISOString(),
+    started_at: outcome.startedAt.toISOString(),
+    finished_at: outcome.finishedAt.toISOString(),
   };
   if (outcome.kind === 'completed') {
     return { ...base, status: 'completed', result: JSON.stringify(outcome.output), error: null, final: true };
@@ -53,22 +56,23 @@ export function collapseOutcomes(outcomes: readonly WorkflowOutcome[]): Workflow
 export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly WorkflowOutcome[]): Promise<string[]> {
   const rows = collapseOutcomes(outcomes).map(toRow);
   if (rows.length === 0) return [];
-  const values = rows.map(() => '(?::uuid, ?::text, ?::int, ?::jsonb, ?::text, ?::timestamptz, ?::timestamptz, ?::boolean)').join(', ');
-  const params = rows.flatMap((r) => [r.id, r.status, r.attempt, r.result, r.error, r.startedAt, r.finishedAt, r.final]);
+  // All rows travel as ONE JSON parameter: the ORM escapes one string instead
+  // of eight values per row, and PostgreSQL parses the document in C.
   const updated = await em.execute<{ id: string }[]>(
     `update workflow_run as r set
         status = v.status,
         attempts = greatest(r.attempts, v.attempt),
-        result = coalesce(v.result, r.result),
+        result = coalesce(v.result::jsonb, r.result),
         error = v.error,
         started_at = coalesce(r.started_at, v.started_at),
         finished_at = case when v.final then v.finished_at else r.finished_at end
-      from (values ${values}) as v(id, status, attempt, result, error, started_at, finished_at, final)
+      from json_to_recordset(?::json)
+        as v(id uuid, status text, attempt int, result text, error text, started_at timestamptz, finished_at timestamptz, final boolean)
       where r.id = v.id
         and r.status not in ('completed', 'failed', 'dead')
         and (v.final or v.attempt >= r.attempts)
       returning r.id`,
-    params,
+    [JSON.stringify(rows)],
   );
   return updated.map((row) => String(row.id));
 }
