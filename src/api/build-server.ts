@@ -30,6 +30,8 @@ export interface ServerDeps {
   /** Queues shown in the dashboard and pinged by /ready, by name. */
   queues: ReadonlyMap<string, Queue>;
   deadLetterQueue: string;
+  /** Shown on the dashboard's queue cards, by queue name. */
+  descriptions?: Readonly<Record<string, string>>;
   log: Logger;
 }
 
@@ -86,6 +88,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerDashboard(app, {
     queues: deps.queues,
     deadLetterQueue: deps.deadLetterQueue,
+    ...(deps.descriptions ? { descriptions: deps.descriptions } : {}),
     token: config.NYX_ADMIN_TOKEN,
     readOnly: config.NYX_READ_ONLY,
     redactPaths: config.NYX_DASHBOARD_REDACT,

@@ -64,6 +64,17 @@ async function closeWithin(orm: Orm, timeoutMs: number, log: Logger): Promise<vo
   if (outcome === 'timed-out') log.warn({ timeoutMs }, 'database pool did not close in time (a connection is still checked out); stopping anyway');
 }
 
+function queueDescriptions(cp: ControlPlane, queues: ReadonlyMap<string, Queue>): Record<string, string> {
+  const descriptions: Record<string, string> = {
+    [cp.naming.resultsQueue]: 'What workers report for every ended attempt; the control plane records it in PostgreSQL.',
+    [cp.naming.deadLetterQueue]: 'Runs that will not be retried: payload, reason and attempt history. Kept for inspection; nothing consumes it.',
+  };
+  for (const name of queues.keys()) {
+    descriptions[name] ??= 'Workflow jobs, one per run (job id = run id). Their data is validated again by the worker.';
+  }
+  return descriptions;
+}
+
 export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
   assertSafeBind(config.HOST, config.NYX_ADMIN_TOKEN);
   const log = options.log ?? createLogger('nyx', config.LOG_LEVEL);
@@ -89,7 +100,15 @@ export async function startService(config: Config, options: StartServiceOptions 
     const cp = controlPlane;
     const queues = deploymentQueues(cp, registry);
     metrics = new ServiceMetrics({ queues, outboxLag: () => cp.outboxLag() });
-    app = await buildServer({ config, controlPlane: cp, metrics, queues, deadLetterQueue: cp.naming.deadLetterQueue, log });
+    app = await buildServer({
+      config,
+      controlPlane: cp,
+      metrics,
+      queues,
+      deadLetterQueue: cp.naming.deadLetterQueue,
+      descriptions: queueDescriptions(cp, queues),
+      log,
+    });
     await cp.start();
     await app.listen({ port: config.PORT, host: config.HOST });
     const { port } = app.server.address() as AddressInfo;
