@@ -1,0 +1,148 @@
+/**
+ * Docker does not run on the project's machines, so the compose file is
+ * checked here instead: every service's command is a real `nyx` command
+ * (run with --help as a real process, exit 0), the Dockerfile's CMD too,
+ * workers get no database credentials and can scale, and the control
+ * plane's healthcheck — run for real against a running service — passes
+ * when /health answers and fails when nothing does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { freePort } from '../../src/demo/ensure-redis.js';
+import { startTestService, type TestService } from '../api/support/api-harness.js';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  container_name?: string;
+}
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+
+/** `node bin/nyx.js <command> --help`, as a real process on this Node. */
+function nyxHelp(command: string) {
+  return spawnSync(process.execPath, ['bin/nyx.js', command, '--help'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } });
+}
+
+function nyxCommandOf(argv: readonly string[] | undefined): string | null {
+  if (!argv || argv[0] !== 'node' || argv[1] !== 'bin/nyx.js') return null;
+  return argv[2] ?? null;
+}
+
+describe('docker-compose.yml', () => {
+  it('has postgres, redis, a one-shot migrate, the control plane and workers', () => {
+    expect(Object.keys(services).sort()).toEqual(['control-plane', 'migrate', 'postgres', 'redis', 'worker']);
+    expect(services.migrate!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services['control-plane']!.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' } });
+  });
+
+  it('runs only real entry points: every nyx command answers --help with exit 0', () => {
+    const commands = new Map<string, string>();
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build !== undefined) {
+        const command = nyxCommandOf(service.command);
+        expect({ name, command }).toEqual({ name, command: expect.any(String) });
+        commands.set(name, command!);
+      } else {
+        expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/^(postgres|redis):\d+/) });
+      }
+    }
+    expect([...commands.values()].sort()).toEqual(['migrate', 'start', 'worker']);
+    expect(existsSync('bin/nyx.js')).toBe(true);
+    for (const [name, command] of commands) {
+      const result = nyxHelp(command);
+      expect({ name, command, status: result.status, stderr: result.stderr }).toEqual({ name, command, status: 0, stderr: '' });
+      expect(result.stdout).toContain(`Usage: nyx ${command}`);
+    }
+  });
+
+  it('builds one image from the Dockerfile (node:24-bookworm-slim, npm ci) whose CMD is `nyx start`', () => {
+    const images = new Set(Object.values(services).filter((s) => s.build !== undefined).map((s) => `${String(s.build)} → ${s.image}`));
+    expect([...images]).toEqual(['. → nyx-orchestrator:local']);
+    expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile);
+    expect(JSON.parse(cmd![1]!)).toEqual(['node', 'bin/nyx.js', 'start']);
+    // Nothing from the host is mounted over the image.
+    for (const service of Object.values(services)) expect(service).not.toHaveProperty('volumes');
+  });
+
+  it('the image has every package the code imports: npm ci --omit=dev installs `dependencies` only', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.[jt]s$/.test(e.name) ? [join(dir, e.name)] : []));
+    const imported = new Set<string>();
+    for (const file of [...files('src'), ...files('bin')]) {
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from |import\()'([^'.][^']*)'/g)) {
+        if (spec!.startsWith('node:') || builtinModules.includes(spec!)) continue;
+        imported.add(spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(10);
+    expect([...imported].filter((name) => !(name in pkg.dependencies))).toEqual([]);
+  });
+
+  it('gives workers Redis and no database: no DATABASE_URL, nothing that names postgres', () => {
+    const env = services.worker!.environment ?? {};
+    expect(env).not.toHaveProperty('DATABASE_URL');
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
+    for (const value of Object.values(env)) expect(String(value)).not.toMatch(/postgres/i);
+    expect(Object.keys(services.worker!.depends_on ?? {})).toEqual(['redis']);
+  });
+
+  it('lets workers scale (--scale worker=N): no fixed container name, no published port', () => {
+    expect(services.worker).not.toHaveProperty('container_name');
+    expect(services.worker).not.toHaveProperty('ports');
+  });
+
+  it('publishes the control plane port, binds beyond loopback only with a token, and agrees with the control plane config', () => {
+    const cp = services['control-plane']!;
+    expect(cp.ports).toEqual(['3000:3000']);
+    expect(cp.environment).toMatchObject({ HOST: '0.0.0.0', PORT: '3000', DATABASE_URL: expect.stringMatching(/^postgresql:\/\//) });
+    // Required at `docker compose up` (interpolation fails without it), never written in the file.
+    expect(cp.environment!.NYX_ADMIN_TOKEN).toMatch(/^\$\{NYX_ADMIN_TOKEN:\?.+\}$/);
+    expect(cp.environment!.REDIS_URL).toBe(services.worker!.environment!.REDIS_URL);
+    expect(cp.environment!.NYX_QUEUE_PREFIX).toBe(services.worker!.environment!.NYX_QUEUE_PREFIX);
+  });
+
+  it('has healthchecks for postgres, redis and the control plane (on /health)', () => {
+    for (const name of ['postgres', 'redis', 'control-plane']) expect(services[name]!.healthcheck?.test.length).toBeGreaterThan(1);
+    expect(services['control-plane']!.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:3000/health');
+  });
+
+  describe("the control plane's healthcheck command, run for real", () => {
+    let t: TestService;
+    beforeAll(async () => {
+      t = await startTestService();
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const runHealthcheck = (port: number) => {
+      const [kind, program, ...args] = services['control-plane']!.healthcheck!.test;
+      expect([kind, program]).toEqual(['CMD', 'node']);
+      // Same script, pointed at the test service's port instead of the container's 3000.
+      const script = args.map((a) => a.replace('127.0.0.1:3000', `127.0.0.1:${port}`));
+      // Asynchronously: the service answering it runs in this very process.
+      const child = spawn(process.execPath, script, { stdio: 'ignore', timeout: 30_000 });
+      return new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    };
+
+    it('exits 0 while /health answers, 1 when nothing listens', async () => {
+      expect(await runHealthcheck(t.service.port)).toBe(0);
+      expect(await runHealthcheck(await freePort())).toBe(1);
+    });
+  });
+});
