@@ -118,9 +118,11 @@ export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Pro
 }
 
 /**
- * Marks claimed rows as sent and their runs as queued (a run that already
- * moved on keeps its status), in one statement: the outbox UPDATE feeds the
- * run UPDATE through a CTE.
+ * Marks claimed rows as sent and their runs as queued, in one statement (the
+ * outbox UPDATE feeds the run UPDATE through a CTE). A run that already moved
+ * on keeps its status but still gets its `queued_at`: a fast worker's result
+ * can be recorded before this transaction commits, since the job is in Redis
+ * from `addBulk` on.
  */
 export async function markDispatched(em: SqlEntityManager, rows: readonly OutboxRow[], at: Date): Promise<void> {
   if (rows.length === 0) return;
@@ -128,8 +130,10 @@ export async function markDispatched(em: SqlEntityManager, rows: readonly Outbox
     `with sent as (
        update outbox_message set dispatched_at = ? where id = any(?::bigint[]) returning run_id
      )
-     update workflow_run set status = 'queued', queued_at = ?
-      where id in (select run_id from sent) and status = 'pending'`,
+     update workflow_run
+        set status = case when status = 'pending' then 'queued' else status end,
+            queued_at = coalesce(queued_at, ?)
+      where id in (select run_id from sent) and (status = 'pending' or queued_at is null)`,
     [at.toISOString(), `{${rows.map((r) => r.id).join(',')}}`, at.toISOString()],
   );
 }
