@@ -1,8 +1,12 @@
 /**
  * CPU seconds spent by each party during a phase, to see which one a phase
- * is bound by: this process (process.cpuUsage), the worker processes and a
- * local PostgreSQL (utime + stime from /proc/<pid>/stat, Linux), and Redis
- * (INFO cpu, any host). A party that cannot be read is null, not a guess.
+ * is bound by: this process (process.cpuUsage), the worker processes and the
+ * local PostgreSQL backends serving the bench's database (utime + stime from
+ * /proc/<pid>/stat, Linux; found by the database name in their process
+ * title, so other databases' work is not counted, nor the shared WAL writer
+ * and checkpointer), and Redis (INFO cpu: the whole server, so on a Redis
+ * that others use at the same time it counts their commands too). A party
+ * that cannot be read is null, not a guess.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
@@ -27,14 +31,15 @@ function procCpu(pid: number): number | null {
   }
 }
 
-/** Every process whose command is `postgres` (the server and its backends), if this host runs one. */
-function postgresPids(): number[] {
+/** Backends of this host's PostgreSQL connected to `database` (title: `postgres: <cluster>: <user> <database> <client> <state>`). */
+function postgresPids(database: string): number[] {
   try {
     return readdirSync('/proc')
       .filter((name) => /^\d+$/.test(name))
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+          if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return false;
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(' ').includes(database);
         } catch {
           return false;
         }
@@ -65,11 +70,13 @@ export class CpuMeter {
   constructor(
     private readonly redis: Redis,
     private readonly workerPids: () => number[],
+    /** The bench's database, whose backends are counted. */
+    private readonly database: string,
   ) {}
 
   async #snapshot(): Promise<Snapshot> {
     const postgres = new Map<number, number>();
-    for (const pid of postgresPids()) {
+    for (const pid of postgresPids(this.database)) {
       const cpu = procCpu(pid);
       if (cpu !== null) postgres.set(pid, cpu);
     }

@@ -37,6 +37,8 @@ export interface FullPhaseOptions {
   workers: number;
   batchSize: number;
   config: Config;
+  /** Its backends' CPU is counted (see cpu-usage.ts). */
+  databaseName: string;
   redisUrl: string;
   orm: Orm;
   log: Logger;
@@ -66,7 +68,7 @@ export async function runFullPhase(options: FullPhaseOptions): Promise<FullPhase
     const relayBefore = options.roundTrips.forSocket(relaySocket);
     const totalBefore = options.roundTrips.total;
 
-    const cpu = new CpuMeter(options.observer, () => pool!.processes.map((child) => child.pid!));
+    const cpu = new CpuMeter(options.observer, () => pool!.processes.map((child) => child.pid!), options.databaseName);
     await cpu.start();
     const spawnedAt = new Map<string, number>();
     const sqlPerBatch: number[] = [];

@@ -34,6 +34,8 @@ export interface RawPhaseOptions {
   /** Redis URL handed to the worker processes. */
   redisUrl: string;
   prefix: string;
+  /** The bench's database (phase A does not use it: its backends should show no CPU). */
+  databaseName: string;
   jobOptions: RelayJobOptions;
   /** A plain connection for progress and for reading job timings afterwards. */
   observer: Redis;
@@ -59,7 +61,7 @@ export async function runRawPhase(options: RawPhaseOptions): Promise<PhaseResult
     const socket = ((await queue.getBackend().client) as unknown as { stream?: net.Socket }).stream;
     const before = options.roundTrips.forSocket(socket);
 
-    const cpu = new CpuMeter(options.observer, () => pool.processes.map((child) => child.pid!));
+    const cpu = new CpuMeter(options.observer, () => pool.processes.map((child) => child.pid!), options.databaseName);
     await cpu.start();
     const started = Date.now();
     for (let i = 0; i < tasks; i += batchSize) await queue.addBulk(jobs.slice(i, i + batchSize));

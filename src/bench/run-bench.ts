@@ -84,6 +84,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
     const machine = await describeMachine(orm, observer);
     seeded = await seedTasks(orm.em.fork(), { tasks: options.tasks + options.idleSamples, motivationTypes: [BENCH_MOTIVATION_TYPE] });
     roundTrips.install();
+    const databaseName = new URL(db.url).pathname.slice(1);
 
     const benchConfig: Config = { ...config, DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix, NYX_WORKER_CONCURRENCY: options.concurrency };
     const workerEnv: NodeJS.ProcessEnv = {
@@ -101,6 +102,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
       redis,
       redisUrl,
       prefix: redis.naming(prefix).prefix,
+      databaseName,
       jobOptions: { attempts: config.NYX_JOB_ATTEMPTS, backoffMs: config.NYX_BACKOFF_MS },
       observer,
       roundTrips,
@@ -115,6 +117,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
       workers: options.workers,
       batchSize: options.batchSize,
       config: benchConfig,
+      databaseName,
       redisUrl,
       orm,
       log,
@@ -140,7 +143,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
         recorderBatch: config.NYX_RECORDER_BATCH,
         idleSamples: options.idleSamples,
         database: db.throwaway ? 'throwaway' : 'DATABASE_URL',
-        databaseName: new URL(db.url).pathname.slice(1),
+        databaseName,
         redisPrefix: prefix,
       },
       raw,

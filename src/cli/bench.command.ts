@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { formatBenchReport } from '../bench/bench-report.js';
 import { DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run-bench.js';
+import { formatStageReport, runStageBench } from '../bench/stages.bench.js';
 import { action } from './exit.js';
 import { intOption } from './options.js';
 
@@ -20,10 +21,16 @@ export function registerBenchCommand(program: Command): void {
     .option('--idle-samples <n>', 'single spawns timed one by one when idle', intOption(1, 10_000), d.idleSamples)
     .option('--timeout <s>', 'give up after this many seconds', intOption(1, 86_400), d.timeoutMs / 1000)
     .option('--out <dir>', 'where the JSON report is written', d.outDir)
+    .option('--stages', 'instead: time spawn, relay and recorder each alone (no worker processes)')
     .option('--json', 'print the report as one JSON object on the last line')
     .action(
       action(
-        async (opts: { tasks: number; workers: number; concurrency: number; batch: number; idleSamples: number; timeout: number; out: string; json?: boolean }) => {
+        async (opts: { tasks: number; workers: number; concurrency: number; batch: number; idleSamples: number; timeout: number; out: string; stages?: boolean; json?: boolean }) => {
+          if (opts.stages) {
+            const stages = await runStageBench(loadConfig(), { tasks: opts.tasks, batchSize: opts.batch, timeoutMs: opts.timeout * 1000 });
+            process.stdout.write(opts.json ? `${JSON.stringify(stages)}\n` : `${formatStageReport(stages)}\n`);
+            return;
+          }
           const { report, file } = await runBench(loadConfig(), {
             tasks: opts.tasks,
             workers: opts.workers,

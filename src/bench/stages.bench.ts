@@ -1,0 +1,120 @@
+/**
+ * `nyx bench --stages`: each control-plane stage alone, on a quiet system,
+ * so a change to one of them shows in its own numbers (bench/RESULTS.md
+ * quotes them before and after each optimisation):
+ * - spawn: N tasks in batches, relay stopped (tasks/s, CPU of this process
+ *   and of PostgreSQL);
+ * - relay: the N outbox rows just written, moved to BullMQ with no worker;
+ * - recorder: N result jobs, written to the results queue beforehand the way
+ *   worker processes report them, recorded into workflow_run.
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Config } from '../config/config.js';
+import { ControlPlane } from '../control-plane/control-plane.js';
+import { migrateUp, openOrm, type Orm } from '../db/orm.js';
+import { seedTasks } from '../demo/seed.js';
+import { wrapWorkflowOutcome } from '../dto/index.js';
+import { createLogger } from '../logging/logger.js';
+import { DEFAULT_REDIS_URL, RedisConnectionFactory } from '../redis/connection-factory.js';
+import { openBenchDatabase } from './bench-database.js';
+import { BENCH_MOTIVATION_TYPE } from './bench-payload.js';
+import { benchPrefix, deleteBenchKeys } from './bench-redis.js';
+import { CpuMeter, type CpuSeconds } from './cpu-usage.js';
+import { round } from './latency-stats.js';
+import { RecordedTracker } from './recorded-tracker.js';
+import { UnsupportedBenchRedisError } from './unsupported-bench-redis-error.js';
+import { waitUntil } from './wait-until.js';
+
+export interface StageResult {
+  items: number;
+  durationMs: number;
+  perSec: number;
+  cpuSeconds: CpuSeconds;
+}
+
+export interface StageReport {
+  startedAt: string;
+  tasks: number;
+  batchSize: number;
+  spawn: StageResult;
+  relay: StageResult;
+  recorder: StageResult;
+}
+
+async function timed(observer: Redis, database: string, items: number, work: () => Promise<void>): Promise<StageResult> {
+  const cpu = new CpuMeter(observer, () => [], database);
+  await cpu.start();
+  const started = performance.now();
+  await work();
+  const durationMs = performance.now() - started;
+  return { items, durationMs: Math.round(durationMs), perSec: round((items / durationMs) * 1000, 0), cpuSeconds: await cpu.stop() };
+}
+
+export async function runStageBench(config: Config, options: { tasks: number; batchSize: number; timeoutMs: number }): Promise<StageReport> {
+  const redisUrl = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  if (new RedisConnectionFactory(redisUrl).topology.kind !== 'single') throw new UnsupportedBenchRedisError('cluster or sentinel');
+  const deadline = Date.now() + options.timeoutMs;
+  const prefix = benchPrefix();
+  const db = await openBenchDatabase(config.DATABASE_URL);
+  const observer = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  let orm: Orm | null = null;
+  let cp: ControlPlane | null = null;
+  try {
+    const databaseName = new URL(db.url).pathname.slice(1);
+    orm = await openOrm({ databaseUrl: db.url });
+    await migrateUp(orm);
+    const taskIds = await seedTasks(orm.em.fork(), { tasks: options.tasks, motivationTypes: [BENCH_MOTIVATION_TYPE] });
+    const tracker = new RecordedTracker();
+    const benchConfig: Config = { ...config, DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix };
+    // Nothing started: each stage is started by hand, alone.
+    cp = await ControlPlane.open({ config: benchConfig, redisUrl, log: createLogger('nyx-bench', 'warn'), orm, onRecorded: tracker.onRecorded });
+    const controlPlane = cp;
+    const runs: { runId: string; taskId: string }[] = [];
+
+    const spawn = await timed(observer, databaseName, options.tasks, async () => {
+      for (let i = 0; i < taskIds.length; i += options.batchSize) runs.push(...(await controlPlane.spawn(taskIds.slice(i, i + options.batchSize))));
+    });
+
+    const relay = await timed(observer, databaseName, options.tasks, async () => {
+      controlPlane.relay.start();
+      await waitUntil(deadline, 10, async () => (await controlPlane.outboxLag()).pending === 0, 'the relay to empty the outbox');
+      await controlPlane.relay.stop();
+    });
+
+    const results = new Queue(cp.naming.resultsQueue, { connection: { url: redisUrl }, prefix: cp.naming.prefix });
+    try {
+      const at = new Date();
+      const jobs = runs.map((run) => ({
+        name: 'completed',
+        data: wrapWorkflowOutcome({ kind: 'completed', runId: run.runId, taskId: run.taskId, workflow: 'noop', attempt: 1, startedAt: at, finishedAt: at, output: { taskId: run.taskId } }),
+        // As src/workers/outcome-reporter.ts adds them.
+        opts: { removeOnComplete: { age: 3_600 }, attempts: 5, backoff: { type: 'exponential', delay: 500 }, jobId: `${run.runId}.1.final` },
+      }));
+      for (let i = 0; i < jobs.length; i += 1_000) await results.addBulk(jobs.slice(i, i + 1_000));
+    } finally {
+      await results.close();
+    }
+    const recorder = await timed(observer, databaseName, options.tasks, async () => {
+      controlPlane.recorder.start();
+      await tracker.waitForCount(options.tasks, Math.max(0, deadline - Date.now()), () => {});
+    });
+    return { startedAt: new Date().toISOString(), tasks: options.tasks, batchSize: options.batchSize, spawn, relay, recorder };
+  } finally {
+    await cp?.close();
+    await deleteBenchKeys(redisUrl, prefix);
+    observer.disconnect();
+    await orm?.close();
+    await db.drop();
+  }
+}
+
+export function formatStageReport(report: StageReport): string {
+  const cpu = (c: CpuSeconds) => `this process ${c.controlPlane} s, PostgreSQL ${c.postgres ?? 'n/a'} s, Redis ${c.redis ?? 'n/a'} s`;
+  return [
+    `stages alone, ${report.tasks} tasks, spawn batches of ${report.batchSize}:`,
+    ...(['spawn', 'relay', 'recorder'] as const).map(
+      (name) => `  ${name.padEnd(9)} ${String(report[name].perSec).padStart(7)}/s  ${String(report[name].durationMs).padStart(6)} ms  CPU: ${cpu(report[name].cpuSeconds)}`,
+    ),
+  ].join('\n');
+}
