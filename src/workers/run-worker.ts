@@ -40,7 +40,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, timeoutMs: config.NYX_SHUTDOWN_TIMEOUT_MS }, 'worker stopping: no new jobs, letting running ones finish');
-    const outcome = await handle.close(config.NYX_SHUTDOWN_TIMEOUT_MS);
+    const closing = handle.close(config.NYX_SHUTDOWN_TIMEOUT_MS);
+    // From here on no new job is taken; a parent (the demo, tests) may wait for this.
+    if (process.connected) process.send?.({ type: 'stopping', pid: process.pid });
+    const outcome = await closing;
     log.info({ outcome }, 'worker stopped');
     if (options.reportModulesTo) writeFileSync(options.reportModulesTo, JSON.stringify([...options.resolvedModules]));
     process.exit(0);

@@ -45,8 +45,10 @@ describe('graceful shutdown', () => {
     const [slow] = await h.spawn({ motivationType: 'test-sleep', metadata: { sleepMs: 3_000 } });
     await runningOn(slow!);
 
+    const stopping = once(a, 'message', { signal: AbortSignal.timeout(10_000) });
     a.kill('SIGTERM');
     const exited = exitOf(a);
+    expect((await stopping)[0]).toEqual({ type: 'stopping', pid: a.pid });
     const [late] = await h.spawn({ motivationType: 'test-sleep', metadata: { sleepMs: 1 } });
     await waitFor('the late job to reach Redis', async () => (await h.workflows.getJobState(late!)) === 'waiting', 10_000, 20);
     expect(a.exitCode).toBeNull();
