@@ -9,7 +9,7 @@
  *   token or basic /admin/queues (bull-board)
  */
 import type { Queue } from 'bullmq';
-import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { ControlPlane } from '../control-plane/control-plane.js';
 import type { Logger } from '../logging/logger.js';
@@ -17,6 +17,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { createAuthHook } from './auth.js';
 import { registerDashboard } from './dashboard/dashboard.js';
 import { errorBody, toApiError } from './errors.js';
+import { refuseChangesWhenReadOnly } from './request-guards.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMetricsRoutes } from './routes/metrics.routes.js';
 import { registerRunRoutes } from './routes/runs.routes.js';
@@ -37,16 +38,6 @@ export interface ServerDeps {
 
 /** Probe and scrape lines are logged at debug: every few seconds at info would drown the rest. */
 const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-async function refuseChangesWhenReadOnly(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (SAFE_METHODS.has(request.method)) return;
-  await reply
-    .code(405)
-    .header('allow', 'GET, HEAD')
-    .send(errorBody('read_only', `${request.method} ${request.url} refused: the service runs read-only (NYX_READ_ONLY)`));
-}
-
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, controlPlane } = deps;
   const app = fastify({

@@ -51,6 +51,42 @@ describe('dashboard authentication', () => {
   });
 });
 
+describe('dashboard: changes sent from another site', () => {
+  let t: TestService;
+
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const addJob = (headers: Record<string, string>) =>
+    t.api.request('POST', '/admin/queues/api/queues/workflows/add', { body: { name: 'planted', data: { schema: 'x' }, options: {} }, headers });
+
+  it('are refused (403) when the browser marks them cross-site — the basic-auth credentials it sends on its own do not count', async () => {
+    for (const headers of [{ origin: 'http://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: 'http://sub.example' }]) {
+      const response = await addJob(headers);
+      expect({ headers, status: response.status, code: response.body.error?.code }).toEqual({ headers, status: 403, code: 'cross_site_request' });
+    }
+    const pause = await t.api.request('PUT', '/admin/queues/api/queues/workflows/pause', { headers: { origin: 'http://evil.example' } });
+    expect(pause.status).toBe(403);
+    const workflows = t.service.controlPlane.queues.get('workflows');
+    expect(await workflows.isPaused()).toBe(false);
+    expect(await workflows.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'paused')).toBe(0);
+  });
+
+  it('pass from the dashboard itself (same origin) and from non-browser clients', async () => {
+    const workflows = t.service.controlPlane.queues.get('workflows');
+    const sameOrigin = await t.api.request('PUT', '/admin/queues/api/queues/workflows/pause', { headers: { origin: t.service.url, 'sec-fetch-site': 'same-origin' } });
+    expect(sameOrigin.status).toBeLessThan(300);
+    expect(await workflows.isPaused()).toBe(true);
+    const script = await t.api.request('PUT', '/admin/queues/api/queues/workflows/resume');
+    expect(script.status).toBeLessThan(300);
+    expect(await workflows.isPaused()).toBe(false);
+  });
+});
+
 describe('read-only mode (NYX_READ_ONLY=true)', () => {
   let t: TestService;
 
@@ -85,8 +121,12 @@ describe('read-only mode (NYX_READ_ONLY=true)', () => {
     expect(queues.body.queues.every((q: { readOnlyMode: boolean; allowRetries: boolean }) => q.readOnlyMode && !q.allowRetries)).toBe(true);
     const pause = await t.api.request('PUT', '/admin/queues/api/queues/workflows/pause');
     expect(pause.status).toBe(405);
+    expect(pause.headers.get('allow')).toBe('GET, HEAD');
+    const add = await t.api.request('POST', '/admin/queues/api/queues/workflows/add', { body: { name: 'x', data: {}, options: {} } });
+    expect(add.status).toBe(405);
     const workflows = t.service.controlPlane.queues.get('workflows');
     expect(await workflows.isPaused()).toBe(false);
+    expect(await workflows.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'paused')).toBe(0);
   });
 });
 

@@ -73,6 +73,14 @@ describe('dashboard in Chromium', () => {
       expect(text).toContain(runId.slice(0, 8));
       expect(text.toLowerCase()).toContain('completed');
       expect(statSync(`${OUTPUT}/dashboard-completed-job.png`).size).toBeGreaterThan(10_000);
+
+      // A change made from the dashboard's own page (what its buttons do) passes the cross-site guard.
+      const workflows = t.service.controlPlane.queues.get('workflows');
+      const paused = await page.evaluate(async () => (await fetch('api/queues/workflows/pause', { method: 'PUT' })).status);
+      expect(paused).toBeLessThan(300);
+      expect(await workflows.isPaused()).toBe(true);
+      await page.evaluate(async () => (await fetch('api/queues/workflows/resume', { method: 'PUT' })).status);
+      expect(await workflows.isPaused()).toBe(false);
     } finally {
       await context.close();
     }

@@ -5,8 +5,10 @@
  * - Authentication: an `onRequest` hook on the dashboard's scope (pages,
  *   static files and bull-board's own JSON API alike) — bearer token or basic
  *   auth with the token as password (see auth.ts).
- * - Read-only mode: bull-board's own `readOnlyMode` per queue; its API then
- *   answers 405 to every change.
+ * - Read-only mode: bull-board's own `readOnlyMode` per queue (its UI hides
+ *   the buttons), and every change answered 405 before it reaches bull-board.
+ * - Cross-site changes refused (403): basic-auth credentials are sent by the
+ *   browser on its own, so a foreign page could otherwise act as the operator.
  * - What it shows goes through the redacting formatter; what an operator
  *   changes (edit data, retry) goes back to Redis as is — and is validated
  *   again by the worker, which trusts nothing in a job's data.
@@ -17,6 +19,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { createAuthHook } from '../auth.js';
+import { refuseChangesWhenReadOnly, refuseCrossSiteChanges } from '../request-guards.js';
 import { createJobDataFormatter } from './redact-job-data.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
@@ -54,6 +57,9 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
 
   await app.register(async (scope) => {
     scope.addHook('onRequest', createAuthHook({ token: options.token, basic: true, realm: 'nyx dashboard' }));
+    scope.addHook('onRequest', refuseCrossSiteChanges);
+    // bull-board refuses changes itself in read-only mode; this also covers any route of it that would not.
+    if (options.readOnly) scope.addHook('onRequest', refuseChangesWhenReadOnly);
     await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
   });
 }
