@@ -11,6 +11,8 @@ export interface BenchMachine {
   node: string;
   postgresql: string;
   redis: string;
+  /** 1-minute load average when the bench started: other work on a shared machine shows here. */
+  loadAverage: number;
 }
 
 function cpuModel(): string {
@@ -33,5 +35,6 @@ export async function describeMachine(orm: Orm, redis: Redis): Promise<BenchMach
     node: process.version,
     postgresql: pg?.server_version ?? 'unknown',
     redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }

@@ -4,6 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { BenchMachine } from './bench-machine.js';
+import type { CpuSeconds } from './cpu-usage.js';
 import type { FullPhaseResult, PhaseResult } from './bench-types.js';
 import type { LatencyStats } from './latency-stats.js';
 
@@ -41,6 +42,7 @@ export interface BenchReport {
 const ms = (value: number) => `${value} ms`;
 const pair = (stats: LatencyStats) => `${ms(stats.p50)} / ${ms(stats.p99)}`;
 const mb = (value: number | null) => (value === null ? 'n/a' : `${value} MB`);
+const cpu = (c: CpuSeconds) => [c.controlPlane, c.workers, c.redis, c.postgres].map((v) => (v === null ? 'n/a' : `${v}`)).join(' / ');
 
 export function formatBenchReport(report: BenchReport): string {
   const { raw, full, settings, machine } = report;
@@ -55,12 +57,11 @@ export function formatBenchReport(report: BenchReport): string {
     ['idle single spawn → start p50 / p99', '', pair(full.idle.spawnToStartMs), ''],
     ['idle single spawn → recorded p50 / p99', '', pair(full.idle.spawnToRecordedMs), ''],
     [`SQL statements per spawn (${settings.batchSize} tasks / 1 task)`, '—', `${full.sqlPerBatch} (${full.sqlPerBatchMin}–${full.sqlPerBatchMax}) / ${full.idle.sqlPerSpawn}`, ''],
-    [
-      `Redis round trips per batch of ${settings.batchSize}`,
-      `${raw.redisRoundTripsPerBatch}`,
-      `${full.redisRoundTripsPerBatch} (relay ${full.relayRoundTripsPerBatch}, recorder ${full.recorderRoundTripsPerBatch})`,
-      '',
-    ],
+    [`Redis round trips to enqueue ${settings.batchSize} (addBulk / relay)`, `${raw.redisRoundTripsPerBatch}`, `${full.redisRoundTripsPerBatch}`, ''],
+    [`Redis round trips of the recorder per ${settings.batchSize} results`, '', `${full.recorderRoundTripsPerBatch}`, ''],
+    ['CPU s: bench process / workers / Redis / PostgreSQL', cpu(raw.cpuSeconds), cpu(full.cpuSeconds), ''],
+    ['spawn → relayed, finished → recorded p50 / p99', '', `${pair(full.spawnToRelayedMs)}, ${pair(full.finishedToRecordedMs)}`, ''],
+    [`outcomes per recorder commit (mean / max)`, '', `${full.recorderBatch.mean} / ${full.recorderBatch.max}`, ''],
     ['worker process RSS (now / peak)', `${mb(raw.workerRssMb)} / ${mb(raw.workerPeakRssMb)}`, `${mb(full.workerRssMb)} / ${mb(full.workerPeakRssMb)}`, ''],
     ['control plane RSS (now / peak)', '', `${mb(report.controlPlaneRssMb)} / ${mb(report.controlPlanePeakRssMb)}`, ''],
     ['completed', `${raw.completed}/${raw.jobs}`, `${full.completed}/${full.jobs}`, ''],
@@ -68,6 +69,6 @@ export function formatBenchReport(report: BenchReport): string {
   const setup =
     `${settings.tasks} tasks, ${settings.workers} worker processes × concurrency ${settings.concurrency}, ` +
     `spawn/addBulk batches of ${settings.batchSize}, relay batch ${settings.relayBatch}, recorder batch ${settings.recorderBatch}`;
-  const host = `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgresql}, Redis ${machine.redis}`;
+  const host = `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgresql}, Redis ${machine.redis}, load average ${machine.loadAverage} at start`;
   return `${table.toString()}\n${setup}\n${host}`;
 }

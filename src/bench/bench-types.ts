@@ -20,7 +20,11 @@ export interface PhaseResult {
   spawnToStartMs: LatencyStats;
   /** Add (A) / spawn (B) until completed in Redis (A) / the recorder committed the result (B). */
   spawnToRecordedMs: LatencyStats;
-  /** Producer round trips to Redis per batch of `batchSize` (A: addBulk; B: everything the control plane sent, relay and recorder). */
+  /**
+   * Redis round trips that put one batch of `batchSize` jobs into BullMQ: A's
+   * addBulk; B's relay (spawn itself sends nothing to Redis — it writes the
+   * outbox — so this is what a spawn batch costs in Redis).
+   */
   redisRoundTripsPerBatch: number;
   /** CPU seconds each party spent from the first add/spawn to the last completion/recording. */
   cpuSeconds: CpuSeconds;
@@ -44,8 +48,7 @@ export interface FullPhaseResult extends PhaseResult {
   sqlPerBatch: number;
   sqlPerBatchMin: number;
   sqlPerBatchMax: number;
-  /** Redis round trips of the relay's connection per spawn batch, and the recorder's per recorded result. */
-  relayRoundTripsPerBatch: number;
+  /** The rest of the control plane's round trips (the recorder taking result jobs), per `batchSize` results. */
   recorderRoundTripsPerBatch: number;
   /** Where the time goes, p50/p99: spawn → relayed into BullMQ (the job's timestamp), and finished in the worker → recorded. */
   spawnToRelayedMs: LatencyStats;

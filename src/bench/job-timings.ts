@@ -12,12 +12,13 @@ export interface JobTimes {
   id: string;
   timestamp: number;
   processedOn: number;
+  /** NaN while BullMQ has not marked the job finished yet (a nyx worker reports its result just before that). */
   finishedOn: number;
 }
 
 const CHUNK = 1_000;
 
-/** Jobs without those fields (never taken, removed) are left out; compare the count with what you expected. */
+/** Jobs never taken (or removed) are left out; compare the count with what you expected. */
 export async function readJobTimes(redis: Redis, prefix: string, queue: string, jobIds: readonly string[]): Promise<JobTimes[]> {
   const times: JobTimes[] = [];
   for (let i = 0; i < jobIds.length; i += CHUNK) {
@@ -28,7 +29,7 @@ export async function readJobTimes(redis: Redis, prefix: string, queue: string, 
     replies.forEach(([error, fields], index) => {
       if (error) throw error;
       const [timestamp, processedOn, finishedOn] = (fields as (string | null)[]).map((v) => (v === null ? NaN : Number(v)));
-      if ([timestamp, processedOn, finishedOn].some((v) => !Number.isFinite(v))) return;
+      if (!Number.isFinite(timestamp) || !Number.isFinite(processedOn)) return;
       times.push({ id: ids[index]!, timestamp: timestamp!, processedOn: processedOn!, finishedOn: finishedOn! });
     });
   }

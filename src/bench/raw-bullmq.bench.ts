@@ -77,7 +77,9 @@ export async function runRawPhase(options: RawPhaseOptions): Promise<PhaseResult
     const cpuSeconds = await cpu.stop();
 
     const rss = pool.processes.map((child) => readProcessRss(child.pid!));
-    const times = await readJobTimes(options.observer, prefix, RAW_QUEUE, jobs.map((job) => job.opts.jobId!));
+    const times = (await readJobTimes(options.observer, prefix, RAW_QUEUE, jobs.map((job) => job.opts.jobId!))).filter((t) =>
+      Number.isFinite(t.finishedOn),
+    );
     const finished = times.reduce((max, t) => Math.max(max, t.finishedOn), 0);
     const durationMs = finished - started;
     return {
