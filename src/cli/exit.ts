@@ -11,6 +11,8 @@ const INPUT_ERRORS = new Set([
   'PayloadTooLargeError',
   'UnknownWorkflowError',
   'InvalidArgumentError',
+  'DeadLetterNotFoundError',
+  'RedriveRefusedError',
 ]);
 
 export function failAndExit(error: unknown): never {

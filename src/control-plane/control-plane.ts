@@ -18,7 +18,8 @@ import { spawnTasks, type SpawnedRun, type SpawnRequestOptions } from '../produc
 import { ResultsRecorder } from '../recorder/results-recorder.js';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import type { QueueNaming } from '../redis/queue-naming.js';
-import { defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
+import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
+import { builtInWorkflows, defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
 
 export interface ControlPlaneOptions {
@@ -77,10 +78,13 @@ export class ControlPlane {
   }
 
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
+    // The producer refuses tasks no workflow handles, so it must know the
+    // user workflows the workers load (NYX_WORKFLOW_MODULES) too.
+    const registry = options.registry ?? (await buildWorkerRegistry(builtInWorkflows, options.config.NYX_WORKFLOW_MODULES));
     const orm =
       options.orm ??
       (await openOrm({ databaseUrl: options.config.DATABASE_URL, pgliteDataDir: options.config.NYX_DATA_DIR }));
-    return new ControlPlane(orm, !options.orm, options);
+    return new ControlPlane(orm, !options.orm, { ...options, registry });
   }
 
   async start(): Promise<void> {

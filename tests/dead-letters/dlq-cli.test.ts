@@ -91,7 +91,7 @@ describe('nyx dlq', () => {
     });
 
     const unknown = await nyx('show', '00000000-0000-4000-8000-000000000000');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('nyx: no dead letter for run 00000000-0000-4000-8000-000000000000 (see `nyx dlq list`)\n');
   });
 
@@ -100,7 +100,7 @@ describe('nyx dlq', () => {
     expect(usage.code).toBe(2);
 
     const refused = await nyx('redrive', invalid);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       `nyx: run ${invalid} stays dead: its payload is still invalid against the current schema — unsupported payload version 99 (supported: 1, 2)\n`,
     );

@@ -1,7 +1,8 @@
 /**
  * A user workflow end to end, across real processes: defined with
  * defineWorkflow in its own module, loaded by a worker process through
- * NYX_WORKFLOW_MODULES, registered in the control plane's registry; tasks
+ * NYX_WORKFLOW_MODULES — by the worker and by the control plane, whose
+ * producer must know it to accept its tasks; tasks
  * spawned with extra metadata through ControlPlane.spawn reach it in the
  * payload, and its output is recorded.
  */
@@ -12,12 +13,10 @@ import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
 import { WorkerPool } from '../../src/demo/worker-pool.js';
 import { WorkflowRun } from '../../src/entities/index.js';
-import { builtInWorkflows, WorkflowRegistry } from '../../src/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 import { silentLog, testConfig } from '../support/test-config.js';
 import { waitFor } from '../support/wait-for.js';
-import { echoMetadataWorkflow } from './support/echo-metadata.workflow.js';
 
 const WORKFLOW_MODULE = fileURLToPath(new URL('./support/echo-metadata.workflow.ts', import.meta.url));
 
@@ -30,9 +29,8 @@ describe('a user workflow registered through NYX_WORKFLOW_MODULES', () => {
 
   beforeAll(async () => {
     ({ db, orm } = await createMigratedDatabase());
-    const config = testConfig({ DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix });
-    const registry = new WorkflowRegistry([...builtInWorkflows, echoMetadataWorkflow]);
-    cp = await ControlPlane.open({ config, redisUrl: SHARED_REDIS_URL, log: silentLog, orm, registry });
+    const config = testConfig({ DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix, NYX_WORKFLOW_MODULES: WORKFLOW_MODULE });
+    cp = await ControlPlane.open({ config, redisUrl: SHARED_REDIS_URL, log: silentLog, orm });
     await cp.start();
     pool = await WorkerPool.start({
       count: 1,
