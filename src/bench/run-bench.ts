@@ -36,7 +36,7 @@ export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../bench/out/', import.
 export interface BenchOptions {
   /** Tasks in phase B and jobs in phase A. @defaultValue 20000 */
   tasks: number;
-  /** Worker processes in each phase. @defaultValue 2 */
+  /** Worker processes in each phase: one on a 2-core machine, where a second only adds contention (bench/RESULTS.md). @defaultValue 1 */
   workers: number;
   /** Jobs each worker process runs at once. @defaultValue 100 */
   concurrency: number;
@@ -54,7 +54,7 @@ export interface BenchOptions {
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   tasks: 20_000,
-  workers: 2,
+  workers: 1,
   concurrency: 100,
   batchSize: 1_000,
   idleSamples: 50,

@@ -101,7 +101,20 @@ export async function insertSpawnedRuns(
   }
 }
 
+/**
+ * Claims the oldest undispatched rows. The plan must be the ordered scan of
+ * the partial index, which stops after `limit` rows. Under FOR UPDATE the
+ * LIMIT cannot bound a sort, so the other plan — bitmap scan of every pending
+ * row, then a full sort of them with their payloads — costs O(pending) per
+ * batch; the planner picks it whenever its statistics lag behind the outbox
+ * (right after a burst of spawns: measured 24 ms and an 8 MB on-disk sort per
+ * claim with 20,000 rows pending, against 0.4 ms). So bitmap scans are turned
+ * off for the rest of the claiming transaction (`set_config(…, true)` is
+ * local to it; outside a transaction it has no effect and the claim is as
+ * before).
+ */
 export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Promise<OutboxRow[]> {
+  await em.execute(`select set_config('enable_bitmapscan', 'off', true)`);
   const rows = await em.execute<Record<string, unknown>[]>(
     `select id, run_id, queue, job_name, payload, priority from outbox_message
       where dispatched_at is null order by id limit ? for update skip locked`,
