@@ -1,7 +1,7 @@
 /**
  * The progress display: one bar per phase on stderr (stdout stays clean for
- * the table or the JSON line). cli-progress draws only on a terminal, so a
- * bench run by a test or CI prints nothing here.
+ * the table or the JSON line), only when stderr is a terminal: a bench run
+ * by a test, by CI or into a pipe prints nothing here.
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { ProgressFn } from './bench-types.js';
@@ -13,12 +13,16 @@ export class BenchProgress {
   );
   readonly #byPhase = new Map<string, SingleBar>();
 
-  constructor(private readonly enabled: boolean) {}
+  readonly #enabled: boolean;
+
+  constructor(wanted: boolean) {
+    this.#enabled = wanted && process.stderr.isTTY === true;
+  }
 
   /** A callback that moves the bar of `phase` (label padded so the bars line up). */
   phase(phase: string): ProgressFn {
     return (done, total) => {
-      if (!this.enabled) return;
+      if (!this.#enabled) return;
       let bar = this.#byPhase.get(phase);
       if (!bar) {
         bar = this.#bars.create(total, 0, { phase: phase.padEnd(22) });
@@ -30,6 +34,6 @@ export class BenchProgress {
   }
 
   stop(): void {
-    this.#bars.stop();
+    if (this.#enabled) this.#bars.stop();
   }
 }
