@@ -1,0 +1,67 @@
+/**
+ * The outbox's hot-path SQL against real PostgreSQL: the one-statement spawn
+ * write keeps spawn order and payloads intact, the claim returns the oldest
+ * rows in order, and marking dispatched gives every run its `queued_at` —
+ * also a run whose result was recorded before the relay's commit (a fast
+ * worker), which keeps its final status.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { Orm } from '../../src/db/orm.js';
+import { seedTasks } from '../../src/demo/seed.js';
+import { WorkflowRun } from '../../src/entities/index.js';
+import { claimOutboxBatch, markDispatched } from '../../src/outbox/outbox-sql.js';
+import { spawnTasks } from '../../src/producers/spawn-tasks.js';
+import { recordOutcomes } from '../../src/recorder/record-outcomes-sql.js';
+import { defaultRegistry } from '../../src/workflows/registry.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
+
+describe('outbox SQL', () => {
+  let db: TestDatabase;
+  let orm: Orm;
+  const options = { registry: defaultRegistry, maxPayloadBytes: 65_536 };
+
+  beforeAll(async () => {
+    ({ db, orm } = await createMigratedDatabase());
+  });
+
+  afterAll(async () => {
+    await orm?.close();
+    await db?.drop();
+  });
+
+  it('claims spawned rows in spawn order with their payloads, and marks them and their runs', async () => {
+    const taskIds = await seedTasks(orm.em.fork(), { tasks: 30 });
+    const runs = await spawnTasks(orm.em.fork(), taskIds, options);
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    const claimed = await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx as SqlEntityManager, 100);
+      await markDispatched(tx as SqlEntityManager, rows, at);
+      return rows;
+    });
+    expect(claimed.map((row) => row.runId)).toEqual(runs.map((run) => run.runId));
+    expect(claimed.map((row) => (row.payload as { data: { taskId: string } }).data.taskId)).toEqual(taskIds);
+    const stored = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
+    expect(stored.map((run) => [run.status, run.queuedAt?.toISOString()])).toEqual(runs.map(() => ['queued', at.toISOString()]));
+  });
+
+  it('gives a run recorded before the relay commits its queued_at and keeps it completed', async () => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const [run] = await spawnTasks(orm.em.fork(), [taskId!], options);
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx as SqlEntityManager, 100);
+      expect(rows.map((row) => row.runId)).toEqual([run!.runId]);
+      // The job is in Redis from addBulk on: its result may be recorded before this commit.
+      const now = new Date();
+      await recordOutcomes(orm.em.fork(), [
+        { kind: 'completed', runId: run!.runId, taskId: taskId!, workflow: run!.workflow, attempt: 1, startedAt: now, finishedAt: now, output: { ok: true } },
+      ]);
+      await markDispatched(tx as SqlEntityManager, rows, at);
+    });
+    const stored = await orm.em.fork().findOneOrFail(WorkflowRun, { id: run!.runId });
+    expect(stored.status).toBe('completed');
+    expect(stored.result).toEqual({ ok: true });
+    expect(stored.queuedAt?.toISOString()).toBe(at.toISOString());
+  });
+});
