@@ -56,7 +56,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (error, request, reply) => {
     const api = toApiError(error);
-    if (api.statusCode >= 500) request.log.error({ err: error, code: api.code }, 'request failed');
+    // A dependency being down is an expected condition: one warning line, no stack.
+    if (api.statusCode === 503) request.log.warn({ code: api.code, cause: (error as Error).message }, 'request failed: dependency unavailable');
+    else if (api.statusCode >= 500) request.log.error({ err: error, code: api.code }, 'request failed');
     return reply.code(api.statusCode).headers(api.headers).send(errorBody(api.code, api.message));
   });
   app.setNotFoundHandler(async (request, reply) =>

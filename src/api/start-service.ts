@@ -27,11 +27,16 @@ export interface StartServiceOptions {
   /** @defaultValue the built-in workflows */
   registry?: WorkflowRegistry;
   /**
-   * Longest wait for the database pool to close on stop, in ms. A pool
-   * whose connection died inside a transaction can keep that connection
-   * checked out forever (Kysely 0.29 does not release it when the ROLLBACK
-   * fails), and `pool.end()` then never returns; stopping must not hang on it.
-   * @defaultValue 5000
+   * Longest wait for each of the two slow steps of stopping — the control
+   * plane (relay, recorder, Redis) and the database pool — in ms. Both can
+   * hang for reasons outside this code: BullMQ 6.7's `Worker.close()` never
+   * returns while its Redis connection is reconnecting (the recorder, during
+   * or just after a Redis outage), and a pool whose connection died inside a
+   * transaction keeps it checked out forever (Kysely 0.29 releases it only
+   * after a successful ROLLBACK), so `pool.end()` never returns. Stopping
+   * past the deadline is safe: result jobs not yet acknowledged return to
+   * the queue when their lock expires, and uncommitted work rolls back.
+   * @defaultValue 10000
    */
   closeTimeoutMs?: number;
 }
@@ -54,14 +59,15 @@ function deploymentQueues(cp: ControlPlane, registry: WorkflowRegistry): Map<str
   return new Map([...names].map((name) => [name, cp.queues.get(name)]));
 }
 
-async function closeWithin(orm: Orm, timeoutMs: number, log: Logger): Promise<void> {
+/** Waits for `work` at most `timeoutMs`; says so in the log when it gave up. */
+async function within(what: string, work: Promise<unknown>, timeoutMs: number, log: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timed-out'>((resolve) => {
     timer = setTimeout(() => resolve('timed-out'), timeoutMs);
   });
-  const outcome = await Promise.race([orm.close().then(() => 'closed' as const), timedOut]);
+  const outcome = await Promise.race([work.then(() => 'done' as const), timedOut]);
   clearTimeout(timer);
-  if (outcome === 'timed-out') log.warn({ timeoutMs }, 'database pool did not close in time (a connection is still checked out); stopping anyway');
+  if (outcome === 'timed-out') log.warn({ timeoutMs }, `${what} did not stop in time; stopping anyway`);
 }
 
 function queueDescriptions(cp: ControlPlane, queues: ReadonlyMap<string, Queue>): Record<string, string> {
@@ -124,9 +130,10 @@ export async function startService(config: Config, options: StartServiceOptions 
       metrics,
       close: () =>
         (closing ??= (async () => {
+          const timeoutMs = options.closeTimeoutMs ?? 10_000;
           await server.close();
-          await cp.close();
-          await closeWithin(orm, options.closeTimeoutMs ?? 5_000, log);
+          await within('control plane (relay, recorder, Redis)', cp.close(), timeoutMs, log);
+          await within('database pool', orm.close(), timeoutMs, log);
         })()),
     };
   } catch (error) {

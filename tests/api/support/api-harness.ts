@@ -85,7 +85,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   });
   let service: RunningService;
   try {
-    service = await startService(config, { log: silentLog });
+    service = await startService(config, { log: silentLog, closeTimeoutMs: 5_000 });
   } catch (error) {
     await orm.close();
     await db.drop();
