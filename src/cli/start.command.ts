@@ -20,7 +20,11 @@ export function registerStartCommand(program: Command): void {
         log.info({ pid: process.pid, url: service.url, dashboard: `${service.url}/admin/queues` }, 'control plane started');
         let stopping = false;
         const stop = async (signal: string) => {
-          if (stopping) return;
+          if (stopping) {
+            // A second signal while draining: the operator wants out now (nothing is lost, see startService).
+            log.warn({ signal }, 'second signal: exiting without waiting');
+            process.exit(1);
+          }
           stopping = true;
           log.info({ signal }, 'control plane stopping: HTTP requests finish, relay finishes its batch, recorder flushes');
           try {
