@@ -4,7 +4,7 @@
  * private `redis-server` they start on a free port instead.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { deleteKeysUnderPrefix } from '../../src/redis/delete-keys-under-prefix.js';
 
 export const SHARED_REDIS_URL = process.env.NYX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -13,16 +13,4 @@ export function uniquePrefix(label = 'test'): string {
 }
 
 /** Deletes every key under the prefix. */
-export async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export const deletePrefix = deleteKeysUnderPrefix;
