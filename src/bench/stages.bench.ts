@@ -14,7 +14,8 @@ import type { Config } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import { migrateUp, openOrm, type Orm } from '../db/orm.js';
 import { seedTasks } from '../demo/seed.js';
-import { wrapWorkflowOutcome } from '../dto/index.js';
+import { wrapWorkflowOutcomeBatch } from '../dto/index.js';
+import { RESULT_BATCH_MAX, RESULT_JOB_NAME } from '../workers/outcome-reporter.js';
 import { createLogger } from '../logging/logger.js';
 import { DEFAULT_REDIS_URL, RedisConnectionFactory } from '../redis/connection-factory.js';
 import { openBenchDatabase } from './bench-database.js';
@@ -84,14 +85,14 @@ export async function runStageBench(config: Config, options: { tasks: number; ba
 
     const results = new Queue(cp.naming.resultsQueue, { connection: { url: redisUrl }, prefix: cp.naming.prefix });
     try {
-      const at = new Date();
-      const jobs = runs.map((run) => ({
-        name: 'completed',
-        data: wrapWorkflowOutcome({ kind: 'completed', runId: run.runId, taskId: run.taskId, workflow: 'noop', attempt: 1, startedAt: at, finishedAt: at, output: { taskId: run.taskId } }),
-        // As src/workers/outcome-reporter.ts adds them.
-        opts: { removeOnComplete: { age: 3_600 }, attempts: 5, backoff: { type: 'exponential', delay: 500 }, jobId: `${run.runId}.1.final` },
-      }));
-      for (let i = 0; i < jobs.length; i += 1_000) await results.addBulk(jobs.slice(i, i + 1_000));
+      const at = new Date().toISOString();
+      const outcomes = runs.map((run) => ({ kind: 'completed' as const, runId: run.runId, taskId: run.taskId, workflow: 'noop', attempt: 1, startedAt: at, finishedAt: at, output: { taskId: run.taskId } }));
+      // As src/workers/outcome-reporter.ts adds them under load: full batches.
+      const jobs = [];
+      for (let i = 0; i < outcomes.length; i += RESULT_BATCH_MAX) {
+        jobs.push({ name: RESULT_JOB_NAME, data: wrapWorkflowOutcomeBatch(outcomes.slice(i, i + RESULT_BATCH_MAX)), opts: { removeOnComplete: { age: 3_600 } } });
+      }
+      await results.addBulk(jobs);
     } finally {
       await results.close();
     }

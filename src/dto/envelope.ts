@@ -37,7 +37,8 @@ export function wrapTaskSpawnContext(context: TaskSpawnContext): TaskSpawnEnvelo
 }
 
 export type OpenedEnvelope =
-  | { ok: true; context: TaskSpawnContext; version: number }
+  /** `wire`: the same context in wire form (dates as ISO strings), as workflow input schemas read it. */
+  | { ok: true; context: TaskSpawnContext; wire: TaskSpawnContextWire; version: number }
   | { ok: false; reason: string };
 
 /**
@@ -62,7 +63,11 @@ export function openTaskSpawnEnvelope(raw: unknown): OpenedEnvelope {
     return { ok: false, reason: `unsupported payload version ${v} (supported: ${SUPPORTED_VERSIONS.join(', ')})` };
   }
   try {
-    return { ok: true, context: upcast(data), version: v };
+    const context = upcast(data);
+    // The current version's data passed the strict schema as it is: it IS the
+    // wire form, no need to encode the context back. Older versions are encoded.
+    const wire = v === TASK_SPAWN_CONTEXT_VERSION ? (data as TaskSpawnContextWire) : z.encode(TaskSpawnContext, context);
+    return { ok: true, context, wire, version: v };
   } catch (error) {
     if (error instanceof z.ZodError) {
       return { ok: false, reason: `invalid ${schema} v${v}: ${z.prettifyError(error)}` };

@@ -1,8 +1,11 @@
 /**
  * What a worker sends back to the control plane for every attempt it ends:
- * a completed result, or a failure (final or to be retried). It travels on the
- * results queue inside the same `{ schema, v, data }` envelope as the payload
- * and is validated again by the recorder before anything is written.
+ * a completed result, or a failure (final or to be retried). Outcomes travel
+ * on the results queue inside the same `{ schema, v, data }` envelope as the
+ * payload — many per results job (`WorkflowOutcomeBatch`: a worker batches
+ * the outcomes of its concurrent jobs), or one (`WorkflowOutcome`, what
+ * workers before batching sent; still read) — and are validated again by the
+ * recorder before anything is written.
  */
 import { z } from 'zod';
 import { IsoDate, JsonValue } from './json-value.js';
@@ -44,15 +47,52 @@ export type WorkflowOutcomeWire = z.input<typeof WorkflowOutcome>;
 export const WORKFLOW_OUTCOME_SCHEMA = 'WorkflowOutcome';
 export const WORKFLOW_OUTCOME_VERSION = 1;
 
+export const WORKFLOW_OUTCOME_BATCH_SCHEMA = 'WorkflowOutcomeBatch';
+export const WORKFLOW_OUTCOME_BATCH_VERSION = 1;
+
+/** One outcome in its own envelope (the format before batching; tests and tools still write it). */
 export function wrapWorkflowOutcome(outcome: WorkflowOutcome) {
   return { schema: WORKFLOW_OUTCOME_SCHEMA, v: WORKFLOW_OUTCOME_VERSION, data: z.encode(WorkflowOutcome, outcome) };
 }
 
+/** Outcomes already in wire form (validated by their sender), in one envelope. */
+export function wrapWorkflowOutcomeBatch(outcomes: readonly WorkflowOutcomeWire[]) {
+  return { schema: WORKFLOW_OUTCOME_BATCH_SCHEMA, v: WORKFLOW_OUTCOME_BATCH_VERSION, data: outcomes };
+}
+
 // Built once: zod compiles a schema on first use, and building one per call
 // cost the recorder ~50 µs per result (measured in bench/RESULTS.md).
-const OutcomeEnvelope = z.strictObject({ schema: z.literal(WORKFLOW_OUTCOME_SCHEMA), v: z.literal(WORKFLOW_OUTCOME_VERSION), data: z.unknown() });
+const SingleEnvelope = z.strictObject({ schema: z.literal(WORKFLOW_OUTCOME_SCHEMA), v: z.literal(WORKFLOW_OUTCOME_VERSION), data: z.unknown() });
+const BatchEnvelope = z.strictObject({
+  schema: z.literal(WORKFLOW_OUTCOME_BATCH_SCHEMA),
+  v: z.literal(WORKFLOW_OUTCOME_BATCH_VERSION),
+  data: z.array(z.unknown()).min(1),
+});
+const ResultMessage = z.discriminatedUnion('schema', [SingleEnvelope, BatchEnvelope]);
 
 export function openWorkflowOutcome(raw: unknown): WorkflowOutcome {
-  const envelope = OutcomeEnvelope.parse(raw);
-  return WorkflowOutcome.parse(envelope.data);
+  return WorkflowOutcome.parse(SingleEnvelope.parse(raw).data);
+}
+
+export interface OpenedResultMessage {
+  outcomes: WorkflowOutcome[];
+  /** Entries that failed validation, by position; the valid ones are still usable. */
+  invalid: { index: number; reason: string }[];
+}
+
+/**
+ * Opens a results job's data, single or batch. Throws (a ZodError) only when
+ * the envelope itself is unreadable; one bad outcome in a batch does not cost
+ * the others.
+ */
+export function openResultMessage(raw: unknown): OpenedResultMessage {
+  const envelope = ResultMessage.parse(raw);
+  if (envelope.schema === WORKFLOW_OUTCOME_SCHEMA) return { outcomes: [WorkflowOutcome.parse(envelope.data)], invalid: [] };
+  const opened: OpenedResultMessage = { outcomes: [], invalid: [] };
+  envelope.data.forEach((entry, index) => {
+    const parsed = WorkflowOutcome.safeParse(entry);
+    if (parsed.success) opened.outcomes.push(parsed.data);
+    else opened.invalid.push({ index, reason: z.prettifyError(parsed.error) });
+  });
+  return opened;
 }

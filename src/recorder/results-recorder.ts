@@ -4,12 +4,17 @@
  * is down misses them), while a result job waits in Redis until a recorder
  * has written it to PostgreSQL and acknowledged it. Several control planes
  * can record at once; the SQL is idempotent (record-outcomes-sql.ts).
+ *
+ * A results job holds a worker's batch of outcomes (or one, from older
+ * workers). Its outcomes go through the group-commit writer with those of
+ * other jobs, and the job is acknowledged once all of them are committed.
  */
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { z } from 'zod';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { openWorkflowOutcome, RESULTS_QUEUE, type WorkflowOutcome } from '../dto/index.js';
+import { openResultMessage, RESULTS_QUEUE, type OpenedResultMessage, type WorkflowOutcome } from '../dto/index.js';
 import type { Logger } from '../logging/logger.js';
-import { BatchWriter } from './batch-writer.js';
+import { BatchWriter } from '../batching/batch-writer.js';
 import { recordOutcomes } from './record-outcomes-sql.js';
 
 export interface ResultsRecorderOptions {
@@ -18,8 +23,10 @@ export interface ResultsRecorderOptions {
   prefix: string;
   /** The results queue's name. @defaultValue `results` */
   queue?: string;
-  /** Outcomes per UPDATE, and result jobs taken at once. */
+  /** Outcomes per UPDATE. */
   batchSize: number;
+  /** Results jobs worked on at once (each holds up to a worker's batch of outcomes). @defaultValue 64 */
+  jobConcurrency?: number;
   log: Logger;
   /** Lock and stalled-check intervals of result jobs, in ms (a dead recorder's jobs go to another after that). */
   lockDurationMs?: number;
@@ -43,7 +50,7 @@ export class ResultsRecorder {
     this.#worker = new Worker(options.queue ?? RESULTS_QUEUE, (job) => this.#process(job), {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.batchSize,
+      concurrency: options.jobConcurrency ?? 64,
       autorun: false,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 30_000,
@@ -58,15 +65,24 @@ export class ResultsRecorder {
   }
 
   async #process(job: Job): Promise<void> {
-    let outcome: WorkflowOutcome;
+    let opened: OpenedResultMessage;
     try {
-      outcome = openWorkflowOutcome(job.data);
+      opened = openResultMessage(job.data);
     } catch (error) {
       // Kept in the results queue's failed set for inspection; retrying cannot fix it.
-      this.options.log.error({ jobId: job.id, err: error }, 'invalid result message');
-      throw new UnrecoverableError(`invalid result message: ${(error as Error).message}`);
+      const reason = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+      this.options.log.error({ jobId: job.id, reason }, 'invalid result message');
+      throw new UnrecoverableError(`invalid result message: ${reason}`);
     }
-    await this.#writer.add(outcome);
+    // The valid outcomes of a batch are recorded even when some entries are not.
+    await Promise.all(opened.outcomes.map((outcome) => this.#writer.add(outcome)));
+    if (opened.invalid.length > 0) {
+      this.options.log.error({ jobId: job.id, invalid: opened.invalid }, 'invalid outcomes in a result message');
+      const first = opened.invalid[0]!;
+      throw new UnrecoverableError(
+        `invalid result message: ${opened.invalid.length} of ${opened.invalid.length + opened.outcomes.length} outcomes invalid (the others were recorded); #${first.index}: ${first.reason}`,
+      );
+    }
   }
 
   /** Stops taking result jobs, writes what it holds, and closes. */

@@ -3,32 +3,38 @@
  * ended attempt to the results queue, and a run that is dead also to the
  * dead-letter queue with its payload, the reason and the attempt history.
  *
- * Job ids make re-sends no-ops. A worker that dies after reporting but before
- * BullMQ marked its job done runs the job again and reports again under the
- * same id (the recorder is idempotent past the dedup window anyway):
- * - results: `<runId>.<delivery>.a<attempt>` for a failed attempt that will be
- *   retried, `<runId>.<delivery>.final` for the one final outcome (completed or
- *   dead) — a delivery has exactly one, and the first one sent wins, as in the
- *   recorder. `<delivery>` is the job's creation time, so a run that was
- *   redriven (a new job under the same id) does not collide with the results
- *   of its earlier life still kept in the results queue;
- * - dead letters: the run id (`deadLetterJobId`), one per run; a redrive
- *   consumes it.
+ * Results are batched: the outcomes of the jobs a worker ends at about the
+ * same time travel as ONE results job (self-clocking, see BatchWriter: a lone
+ * outcome leaves at once; under load, what ends while an add is in flight
+ * goes with the next add, up to `RESULT_BATCH_MAX`). `report` resolves only
+ * once the results job holding the outcome is in Redis, and the processor
+ * awaits it before BullMQ acknowledges the workflow job — so a worker that
+ * dies with outcomes not yet sent leaves their jobs to run again, never a
+ * finished job without its outcome. One results job per outcome cost every
+ * run a second BullMQ job's worth of Redis and recorder work (bench/RESULTS.md).
+ *
+ * A job that runs again (its worker died after reporting, before BullMQ
+ * marked it done) is reported again; the recorder keeps the first final
+ * outcome of a run and ignores older attempts (record-outcomes-sql.ts).
+ *
+ * Dead letters stay one job per run, id `deadLetterJobId(runId)` (a re-send
+ * is a no-op); a redrive consumes it.
  */
 import type { Job, Queue } from 'bullmq';
-import { wrapWorkflowOutcome, type WorkflowOutcome } from '../dto/index.js';
+import { BatchWriter } from '../batching/batch-writer.js';
+import { wrapWorkflowOutcomeBatch, type WorkflowOutcomeWire } from '../dto/index.js';
 import { DEAD_LETTER_PAYLOAD_MAX_BYTES, deadLetterJobId, type DeadLetterWire } from '../dto/dead-letter.js';
 import { UnreadableJobData } from './unreadable-job-data.js';
 
-/** Results stay an hour in the results queue after recording; a report is retried if Redis hiccups. */
+/** Results stay an hour in the results queue after recording; a recording that fails is retried. */
 const RESULT_JOB_OPTIONS = { removeOnComplete: { age: 3_600 }, attempts: 5, backoff: { type: 'exponential', delay: 500 } };
 
-export type DeadLetterFields = Pick<DeadLetterWire, 'runId' | 'taskId' | 'workflow' | 'reason' | 'error'>;
+/** Most outcomes in one results job (keeps a job small enough for the dashboard and one UPDATE). */
+export const RESULT_BATCH_MAX = 200;
 
-export function resultJobId(outcome: WorkflowOutcome, job: Pick<Job, 'timestamp'>): string {
-  const final = outcome.kind === 'completed' || outcome.final;
-  return `${outcome.runId}.${job.timestamp}.${final ? 'final' : `a${outcome.attempt}`}`;
-}
+export const RESULT_JOB_NAME = 'outcomes';
+
+export type DeadLetterFields = Pick<DeadLetterWire, 'runId' | 'taskId' | 'workflow' | 'reason' | 'error'>;
 
 /**
  * The job's data as a letter keeps it: unreadable data as its raw text,
@@ -50,13 +56,26 @@ function payloadOf(job: Job): { payload: unknown; payloadTruncated: boolean } {
 }
 
 export class OutcomeReporter {
-  constructor(
-    private readonly results: Queue,
-    private readonly deadLetters: Queue,
-  ) {}
+  readonly #batches: BatchWriter<WorkflowOutcomeWire>;
 
-  async report(outcome: WorkflowOutcome, job: Pick<Job, 'timestamp'>): Promise<void> {
-    await this.results.add(outcome.kind, wrapWorkflowOutcome(outcome), { ...RESULT_JOB_OPTIONS, jobId: resultJobId(outcome, job) });
+  constructor(
+    results: Queue,
+    private readonly deadLetters: Queue,
+    maxBatch = RESULT_BATCH_MAX,
+  ) {
+    this.#batches = new BatchWriter(async (outcomes) => {
+      await results.add(RESULT_JOB_NAME, wrapWorkflowOutcomeBatch(outcomes), RESULT_JOB_OPTIONS);
+    }, maxBatch);
+  }
+
+  /** Resolves once the results job holding this (validated, wire-form) outcome is in Redis. */
+  report(outcome: WorkflowOutcomeWire): Promise<void> {
+    return this.#batches.add(outcome);
+  }
+
+  /** Waits for every results job being sent. */
+  async drain(): Promise<void> {
+    await this.#batches.drain();
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * One worker process: a BullMQ Worker per workflow queue it takes (one, or
  * one per motivation type — see worker-queues.ts), plus the two queues it
- * reports to. `close(timeoutMs)` stops taking jobs and lets running
+ * reports to (outcomes in batches, see outcome-reporter.ts). `close(timeoutMs)` stops taking jobs and lets running
  * ones finish; when the grace period runs out it aborts their signal (a
  * workflow that stops on it hands its job back to the queue) and returns
  * `timed-out`: the caller then exits the process, and jobs still running are
@@ -57,9 +57,10 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   const maxStalledCount = options.maxStalledCount ?? 2;
   /** Reports started by `failed` events; close() waits for them before closing the queues they write to. */
   const reports = new Set<Promise<void>>();
+  const reporter = new OutcomeReporter(results, deadLetters);
   const processor = createWorkflowProcessor({
     registry: options.registry,
-    reporter: new OutcomeReporter(results, deadLetters),
+    reporter,
     log: options.log,
     shutdownSignal: shutdown.signal,
     maxStalledCount,
@@ -106,6 +107,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref())]);
     }
     await Promise.allSettled([...reports]);
+    await reporter.drain();
     await Promise.all([results.close(), deadLetters.close()]);
     await redis.close();
     return outcome;

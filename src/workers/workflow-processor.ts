@@ -27,7 +27,7 @@
  */
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
-import { openTaskSpawnEnvelope, TaskSpawnContext, WorkflowResult, type TaskSpawnContext as Context } from '../dto/index.js';
+import { openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecoverable } from './classify-failure.js';
@@ -67,10 +67,10 @@ interface AttemptState {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function parseInput(workflow: WorkflowDefinition, context: Context): unknown {
+function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire): unknown {
   // Input schemas read the wire form (dates as ISO strings), like the payload
   // itself, projected to the fields the workflow declares.
-  const wire: Record<string, unknown> = z.encode(TaskSpawnContext, context);
+  const wire: Record<string, unknown> = context;
   const shape = (workflow.input as { shape?: Record<string, unknown> }).shape;
   const projected = shape ? Object.fromEntries(Object.keys(shape).filter((k) => k in wire).map((k) => [k, wire[k]])) : wire;
   const parsed = workflow.input.safeParse(projected);
@@ -96,15 +96,18 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       taskId: state.context?.taskId ?? null,
       workflow: state.workflow?.name ?? null,
       attempt: state.attempt,
-      startedAt: state.startedAt,
-      finishedAt: new Date(),
+      startedAt: state.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
       error: errorMessage(error),
       final,
       deadReason,
     };
     deps.log.warn({ runId, jobId: runId, taskId: failure.taskId, attempt: state.attempt, final, err: failure.error }, 'workflow attempt failed');
     // A job someone wrote into Redis by hand has no run to record; it still gets a dead letter.
-    if (UUID.test(runId)) await deps.reporter.report(failure, job);
+    if (UUID.test(runId)) {
+      WorkflowFailure.parse(failure); // checked in wire form, as sent
+      await deps.reporter.report(failure);
+    }
     if (final) {
       await deps.reporter.deadLetter(
         job,
@@ -140,7 +143,7 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
           `no workflow for motivation type "${opened.context.motivationType}" (known: ${deps.registry.motivationTypes.join(', ')})`,
         );
       }
-      const input = parseInput(workflow, opened.context);
+      const input = parseInput(workflow, opened.wire);
       const log = { runId, jobId: runId, taskId: opened.context.taskId, workflow: workflow.name, attempt: state.attempt };
       const output = await workflow.run(input, {
         runId,
@@ -149,8 +152,10 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
         reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
         log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
       });
-      const result = WorkflowResult.safeParse({
-        kind: 'completed',
+      // Built in wire form and validated as such: what is checked is what is sent
+      // (and kept as the job's return value), with no decode/encode round trip.
+      const result = {
+        kind: 'completed' as const,
         runId,
         taskId: opened.context.taskId,
         workflow: workflow.name,
@@ -158,12 +163,13 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
         startedAt: state.startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         output,
-      });
-      if (!result.success) {
-        throw new UnrecoverableError(`workflow "${workflow.name}" returned output that is not plain JSON: ${z.prettifyError(result.error)}`);
+      };
+      const checked = WorkflowResult.safeParse(result);
+      if (!checked.success) {
+        throw new UnrecoverableError(`workflow "${workflow.name}" returned output that is not plain JSON: ${z.prettifyError(checked.error)}`);
       }
-      await deps.reporter.report(result.data, job);
-      return z.encode(WorkflowResult, result.data);
+      await deps.reporter.report(result as WorkflowOutcomeWire);
+      return result;
     } catch (error) {
       // Cut short by shutdown: not a failure of the run. Reporting one would
       // record an attempt as failed (even dead, on the last attempt) while the

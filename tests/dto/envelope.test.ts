@@ -25,14 +25,16 @@ describe('TaskSpawnContext envelope', () => {
     const wire = JSON.parse(JSON.stringify(wrapTaskSpawnContext(context)));
     expect(wire).toMatchObject({ schema: 'TaskSpawnContext', v: 2, data: { createdAt: '2026-11-01T10:00:00.000Z' } });
     const opened = openTaskSpawnEnvelope(wire);
-    expect(opened).toEqual({ ok: true, version: 2, context });
+    expect(opened).toEqual({ ok: true, version: 2, context, wire: wire.data });
   });
 
   it('upcasts a v1 payload, which predates intensity', () => {
     const { intensity, ...v1 } = context;
     expect(intensity).toBe(0.8);
     const opened = openTaskSpawnEnvelope({ schema: 'TaskSpawnContext', v: 1, data: { ...v1, createdAt: v1.createdAt.toISOString() } });
-    expect(opened).toEqual({ ok: true, version: 1, context: { ...context, intensity: DEFAULT_INTENSITY_FOR_V1 } });
+    const upcast = { ...context, intensity: DEFAULT_INTENSITY_FOR_V1 };
+    // The wire form a v2 workflow input schema reads: upcast, dates as ISO strings.
+    expect(opened).toEqual({ ok: true, version: 1, context: upcast, wire: { ...upcast, createdAt: '2026-11-01T10:00:00.000Z' } });
   });
 
   it.each([

@@ -1,15 +1,18 @@
 /**
  * The whole path across real process boundaries: task rows in PostgreSQL →
- * spawn → outbox → relay → BullMQ → two worker processes → results queue →
- * recorder → workflow_run rows.
+ * spawn → outbox → relay → BullMQ → two worker processes → results queue
+ * (outcomes batched per results job) → recorder → workflow_run rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
 import { ControlPlane } from '../../src/control-plane/control-plane.js';
 import { countRunsByStatus } from '../../src/control-plane/run-stats-sql.js';
 import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
 import { WorkerPool } from '../../src/demo/worker-pool.js';
+import { openResultMessage, RESULTS_QUEUE } from '../../src/dto/index.js';
 import { WorkflowRun } from '../../src/entities/index.js';
+import { RESULT_BATCH_MAX } from '../../src/workers/outcome-reporter.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 import { silentLog, testConfig } from '../support/test-config.js';
@@ -73,5 +76,27 @@ describe('full path: spawn → worker processes → recorded results', () => {
 
     // Nothing is left behind in the outbox.
     expect((await cp.outboxLag()).pending).toBe(0);
+  });
+
+  it('sends the outcomes of concurrent jobs back together, each once', async () => {
+    const runs = await cp.spawn(await seedTasks(orm.em.fork(), { tasks: 400 }));
+    const total = await orm.em.fork().count(WorkflowRun);
+    await waitFor('all runs recorded', async () => (await countRunsByStatus(cp.em())).completed === total, 60_000);
+
+    const results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
+    try {
+      const jobs = await waitFor('every results job acknowledged', async () => {
+        const completed = await results.getJobs(['completed']);
+        const sent = completed.flatMap((job) => openResultMessage(job.data).outcomes);
+        return sent.length === total ? { completed, sent } : null;
+      });
+      const sentForThese = jobs.sent.filter((o) => runs.some((r) => r.runId === o.runId)).map((o) => o.runId);
+      expect(sentForThese.sort()).toEqual(runs.map((r) => r.runId).sort());
+      // Batched: fewer results jobs than outcomes (a job holds up to RESULT_BATCH_MAX).
+      expect(jobs.completed.length).toBeLessThan(jobs.sent.length);
+      expect(Math.max(...jobs.completed.map((job) => openResultMessage(job.data).outcomes.length))).toBeLessThanOrEqual(RESULT_BATCH_MAX);
+    } finally {
+      await results.close();
+    }
   });
 });

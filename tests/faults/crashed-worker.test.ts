@@ -6,9 +6,9 @@
  * so is a job BullMQ itself fails for stalling, without our processor.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { stopChild } from '../../src/demo/worker-pool.js';
-import { RESULTS_QUEUE, WORKFLOW_QUEUE } from '../../src/dto/index.js';
+import { WORKFLOW_QUEUE } from '../../src/dto/index.js';
+import { outcomesInResultsQueue } from '../support/results-queue.js';
 import { SHARED_REDIS_URL } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';
@@ -25,14 +25,10 @@ describe('crashed workers', () => {
     }
   });
 
-  async function resultJobsOf(runId: string) {
-    const results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix: h.prefix });
-    try {
-      const jobs = await results.getJobs(['completed', 'waiting', 'active', 'failed', 'delayed']);
-      return jobs.filter((job) => String(job.id).startsWith(`${runId}.`));
-    } finally {
-      await results.close();
-    }
+  /** Every outcome of the run the workers sent. */
+  async function outcomesSentFor(runId: string) {
+    const outcomes = await outcomesInResultsQueue(h.prefix, ['completed', 'waiting', 'active', 'failed', 'delayed']);
+    return outcomes.filter((outcome) => outcome.runId === runId);
   }
 
   /** Spawns a slow run, waits until worker A runs it, SIGKILLs A. */
@@ -60,7 +56,8 @@ describe('crashed workers', () => {
     expect(job.stalledCounter).toBe(1);
     expect(await job.getState()).toBe('completed');
     // One outcome was reported (the killed worker never got to report one).
-    expect((await resultJobsOf(runId)).map((j) => j.name)).toEqual(['completed']);
+    // Worker A died before reporting anything: the only outcome ever sent is B's.
+    expect((await outcomesSentFor(runId)).map((o) => [o.kind, o.attempt])).toEqual([['completed', 2]]);
     await stopChild(b, 'SIGTERM');
   });
 

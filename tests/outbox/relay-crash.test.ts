@@ -12,11 +12,12 @@ import { ControlPlane } from '../../src/control-plane/control-plane.js';
 import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
 import { WorkerPool } from '../../src/demo/worker-pool.js';
-import { RESULTS_QUEUE, WORKFLOW_QUEUE } from '../../src/dto/index.js';
+import { WORKFLOW_QUEUE } from '../../src/dto/index.js';
 import { WorkflowRun } from '../../src/entities/index.js';
 import { silentLog, testConfig } from '../support/test-config.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
+import { outcomesInResultsQueue } from '../support/results-queue.js';
 import { waitFor } from '../support/wait-for.js';
 
 const CRASHING_RELAY = fileURLToPath(new URL('../fixtures/relay/crash-after-add.ts', import.meta.url));
@@ -79,8 +80,6 @@ describe('relay killed between addBulk and marking the rows', () => {
     expect(counts).toEqual({ completed: 25, wait: 0, active: 0, failed: 0, prioritized: 0, delayed: 0 });
     const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
     expect(recorded.map((r) => [r.status, r.attempts])).toEqual(runs.map(() => ['completed', 1]));
-    const results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    queues.push(results);
-    await waitFor('results acknowledged', async () => (await results.getJobCountByTypes('completed')) === 25);
+    await waitFor('results acknowledged', async () => (await outcomesInResultsQueue(prefix, ['completed'])).length === 25);
   });
 });

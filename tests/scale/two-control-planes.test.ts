@@ -5,18 +5,17 @@
  * recorded once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import type { ChildProcess } from 'node:child_process';
 import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
 import { stopChild, WorkerPool } from '../../src/demo/worker-pool.js';
-import { RESULTS_QUEUE } from '../../src/dto/index.js';
 import { WorkflowRun } from '../../src/entities/index.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
 import { defaultRegistry } from '../../src/workflows/registry.js';
 import { startControlPlaneProcess } from '../support/control-plane-process.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
+import { outcomesInResultsQueue } from '../support/results-queue.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe('two control planes, one killed mid-run', () => {
@@ -25,7 +24,6 @@ describe('two control planes, one killed mid-run', () => {
   let orm: Orm;
   const planes: ChildProcess[] = [];
   let pool: WorkerPool | undefined;
-  let results: Queue | undefined;
 
   beforeAll(async () => {
     ({ db, orm } = await createMigratedDatabase());
@@ -34,7 +32,6 @@ describe('two control planes, one killed mid-run', () => {
   afterAll(async () => {
     await pool?.stop();
     await Promise.all(planes.map((p) => stopChild(p, 'SIGTERM')));
-    await results?.close();
     await orm?.close();
     await db?.drop();
     await deletePrefix(SHARED_REDIS_URL, prefix);
@@ -66,8 +63,8 @@ describe('two control planes, one killed mid-run', () => {
     await waitFor('all runs completed', async () => (await completed()) === 3_000, 90_000);
     const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
     expect(recorded.filter((r) => r.status !== 'completed' || r.attempts !== 1 || r.result === null)).toEqual([]);
-    results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    await waitFor('every result job acknowledged', async () => (await results!.getJobCountByTypes('completed')) === 3_000, 30_000);
-    expect(await results.getJobCountByTypes('active', 'wait', 'failed')).toBe(0);
+    // Each outcome was sent once (no worker died) and its results job acknowledged.
+    await waitFor('every results job acknowledged', async () => (await outcomesInResultsQueue(prefix, ['completed'])).length === 3_000, 30_000);
+    expect(await outcomesInResultsQueue(prefix, ['active', 'wait', 'failed'])).toEqual([]);
   });
 });

@@ -1,8 +1,12 @@
 /**
  * Group commit: callers add items one by one and each gets a promise that
- * settles when the statement holding its item committed. The recorder
- * acknowledges a result job only after its promise resolves, so a crash
- * before the commit leaves the job to be delivered again.
+ * settles when the write holding its item is done. Two users:
+ * - the recorder (src/recorder) writes outcomes to PostgreSQL and
+ *   acknowledges a result job only after its promise resolves, so a crash
+ *   before the commit leaves the job to be delivered again;
+ * - a worker (src/workers/outcome-reporter.ts) sends the outcomes of its
+ *   concurrent jobs to Redis as one results job, and a workflow job is
+ *   acknowledged only after the results job holding its outcome was added.
  *
  * When to write (self-clocking, no fixed delay on an idle system):
  * - a full batch (`maxBatch` items) is written at once;
