@@ -31,7 +31,7 @@ export interface ResultsRecorderOptions {
   /** Lock and stalled-check intervals of result jobs, in ms (a dead recorder's jobs go to another after that). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
-  /** Called after each committed batch with the outcomes written (metrics, demo progress). */
+  /** Called after each committed batch with the outcomes that changed their run (metrics, demo progress). */
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
 }
 
@@ -43,9 +43,10 @@ export class ResultsRecorder {
 
   constructor(private readonly options: ResultsRecorderOptions) {
     this.#writer = new BatchWriter(async (outcomes) => {
-      await recordOutcomes(options.em(), outcomes);
+      const changed = new Set(await recordOutcomes(options.em(), outcomes));
       this.recorded += outcomes.length;
-      options.onRecorded?.(outcomes);
+      // Only outcomes that changed their run: one delivered twice is counted once (metrics).
+      if (options.onRecorded && changed.size > 0) options.onRecorded(outcomes.filter((outcome) => changed.has(outcome.runId)));
     }, options.batchSize);
     this.#worker = new Worker(options.queue ?? RESULTS_QUEUE, (job) => this.#process(job), {
       connection: options.connection,

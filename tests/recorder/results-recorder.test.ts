@@ -25,12 +25,20 @@ describe('ResultsRecorder', () => {
   let results: Queue;
   let recorder: ResultsRecorder;
   let runs: SpawnedRun[];
+  const heard: string[] = [];
 
   beforeAll(async () => {
     ({ db, orm } = await createMigratedDatabase());
     runs = await spawnTasks(orm.em, await seedTasks(orm.em.fork(), { tasks: 5 }), { registry: defaultRegistry, maxPayloadBytes: 65_536 });
     results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    recorder = new ResultsRecorder({ em: () => orm.em.fork(), connection: { url: SHARED_REDIS_URL }, prefix, batchSize: 100, log: silentLog });
+    recorder = new ResultsRecorder({
+      em: () => orm.em.fork(),
+      connection: { url: SHARED_REDIS_URL },
+      prefix,
+      batchSize: 100,
+      log: silentLog,
+      onRecorded: (outcomes) => heard.push(...outcomes.map((o) => o.runId)),
+    });
     recorder.start();
   });
 
@@ -60,6 +68,14 @@ describe('ResultsRecorder', () => {
     expect([await statusOf(runs[0]!), await statusOf(runs[1]!)]).toEqual(['completed', 'completed']);
     const run = await orm.em.fork().findOneOrFail(WorkflowRun, { id: runs[1]!.runId });
     expect(run.result).toEqual({ from: runs[1]!.runId });
+    expect(heard).toEqual([runs[0]!.runId, runs[1]!.runId]);
+  });
+
+  it('tells onRecorded only of outcomes that changed a run: a second delivery is not heard again', async () => {
+    const again = await results.add('outcomes', wrapWorkflowOutcomeBatch([{ ...completed(runs[0]!), output: { from: 'again' } }]));
+    await waitFor('the repeat to be acknowledged', async () => (await again.getState()) === 'completed', 10_000, 20);
+    expect(heard.filter((id) => id === runs[0]!.runId)).toHaveLength(1);
+    expect((await orm.em.fork().findOneOrFail(WorkflowRun, { id: runs[0]!.runId })).result).toEqual({ from: runs[0]!.runId });
   });
 
   it('still reads one outcome per job, as workers before batching sent it', async () => {
