@@ -36,7 +36,8 @@ export interface NewOutboxMessage {
   runId: string;
   queue: string;
   jobName: string;
-  payload: unknown;
+  /** The payload envelope, already serialized (the producer measured its size on this text). */
+  payloadJson: string;
   priority: number;
   createdAt: Date;
 }
@@ -59,6 +60,8 @@ export const SPAWN_WRITE_CHUNK = 5_000;
  *
  * Why not `insertMany`: the ORM builds and escapes every value of every row
  * (12 per run, 7 per outbox row); here PostgreSQL parses two JSON documents.
+ * Payloads come already serialized and travel as JSON strings (cast to jsonb
+ * in SQL), so no payload is serialized twice.
  */
 export async function insertSpawnedRuns(
   em: SqlEntityManager,
@@ -77,7 +80,7 @@ export async function insertSpawnedRuns(
       run_id: m.runId,
       queue: m.queue,
       job_name: m.jobName,
-      payload: m.payload,
+      payload: m.payloadJson,
       priority: m.priority,
       created_at: m.createdAt.toISOString(),
     }));
@@ -89,9 +92,9 @@ export async function insertSpawnedRuns(
            from json_to_recordset(?::json) as r(id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz)
        ), new_messages as (
          insert into outbox_message (run_id, queue, job_name, payload, priority, created_at)
-         select run_id, queue, job_name, payload, priority, created_at
+         select run_id, queue, job_name, payload::jsonb, priority, created_at
            from rows from (json_to_recordset(?::json)
-                as (run_id uuid, queue text, job_name text, payload jsonb, priority int, created_at timestamptz))
+                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz))
                 with ordinality as m(run_id, queue, job_name, payload, priority, created_at, ord)
           order by ord
        )

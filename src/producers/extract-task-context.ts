@@ -7,7 +7,7 @@
  */
 import { wrap, type Loaded } from '@mikro-orm/core';
 import { z } from 'zod';
-import { TaskSpawnContext } from '../dto/index.js';
+import { TaskSpawnContext, type TaskSpawnContextWire } from '../dto/index.js';
 import type { MotivationalTask } from '../entities/index.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidTaskContextError } from './errors/invalid-task-context-error.js';
@@ -15,7 +15,18 @@ import { RelationNotLoadedError } from './errors/relation-not-loaded-error.js';
 
 export type SpawnableTask = Loaded<MotivationalTask, 'motivationalState'>;
 
+export interface ExtractedTaskContext {
+  context: TaskSpawnContext;
+  /** The same context in wire form (dates as ISO strings), validated both ways: what the payload carries. */
+  wire: TaskSpawnContextWire;
+}
+
 export function extractTaskContext(task: SpawnableTask): TaskSpawnContext {
+  return extractTaskContextAndWire(task).context;
+}
+
+/** As `extractTaskContext`, also returning the wire form it validated, so the producer need not encode it again. */
+export function extractTaskContextAndWire(task: SpawnableTask): ExtractedTaskContext {
   const state = task.motivationalState as SpawnableTask['motivationalState'] | null | undefined;
   if (!state || !wrap(state, true).isInitialized()) {
     throw new RelationNotLoadedError(task.id, 'motivationalState');
@@ -35,7 +46,7 @@ export function extractTaskContext(task: SpawnableTask): TaskSpawnContext {
   const encoded = encodeOrExplain(task.id, candidate);
   const parsed = TaskSpawnContext.safeParse(encoded);
   if (!parsed.success) throw invalid(task.id, parsed.error);
-  return parsed.data;
+  return { context: parsed.data, wire: encoded };
 }
 
 function encodeOrExplain(taskId: string, candidate: unknown) {

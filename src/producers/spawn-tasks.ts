@@ -13,13 +13,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import {
+  TASK_SPAWN_CONTEXT_SCHEMA,
   TASK_SPAWN_CONTEXT_VERSION,
   WORKFLOW_JOB_NAME,
   WORKFLOW_QUEUE,
-  wrapTaskSpawnContext,
   type JsonSafeObject,
   type JsonValue,
-  type TaskSpawnContext,
+  type TaskSpawnContextWire,
+  type TaskSpawnEnvelope,
 } from '../dto/index.js';
 import { insertSpawnedRuns, SPAWN_WRITE_CHUNK, type NewOutboxMessage, type NewRun } from '../outbox/outbox-sql.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
@@ -28,7 +29,7 @@ import { InvalidSpawnMetadataError } from './errors/invalid-spawn-metadata-error
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { UnknownTaskError } from './errors/unknown-task-error.js';
 import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
-import { extractTaskContext } from './extract-task-context.js';
+import { extractTaskContextAndWire } from './extract-task-context.js';
 import { loadSpawnableTasks } from './load-spawnable-tasks.js';
 
 /** What a caller may add to a spawn. */
@@ -82,12 +83,15 @@ export async function spawnTasks<M extends object = never>(
     const runs: NewRun[] = [];
     const messages: NewOutboxMessage[] = [];
     for (const task of tasks) {
-      const context = withMetadata(extractTaskContext(task), extraMetadata);
+      // Extraction validated the context both ways; its wire form is the payload's data, and
+      // the payload is serialized once: for the size check and for the outbox row.
+      const { context, wire } = extractTaskContextAndWire(task);
       const workflow = options.registry.forMotivation(context.motivationType);
       if (!workflow) throw new UnknownWorkflowError(task.id, context.motivationType, options.registry.motivationTypes);
-      const envelope = wrapTaskSpawnContext(context);
+      const envelope: TaskSpawnEnvelope = { schema: TASK_SPAWN_CONTEXT_SCHEMA, v: TASK_SPAWN_CONTEXT_VERSION, data: withMetadata(wire, extraMetadata) };
       assertPlainJson(envelope, 'payload');
-      const bytes = Buffer.byteLength(JSON.stringify(envelope));
+      const payloadJson = JSON.stringify(envelope);
+      const bytes = Buffer.byteLength(payloadJson);
       if (bytes > options.maxPayloadBytes) throw new PayloadTooLargeError(task.id, bytes, options.maxPayloadBytes);
       const runId = randomUUID();
       runs.push({ id: runId, taskId: task.id, workflow: workflow.name, payloadVersion: TASK_SPAWN_CONTEXT_VERSION, enqueuedAt: now });
@@ -95,7 +99,7 @@ export async function spawnTasks<M extends object = never>(
         runId,
         queue: options.queueFor?.(context.motivationType) ?? WORKFLOW_QUEUE,
         jobName: WORKFLOW_JOB_NAME,
-        payload: envelope,
+        payloadJson,
         priority: Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY),
         createdAt: now,
       });
@@ -121,7 +125,7 @@ function checkExtraMetadata(metadata: unknown): Record<string, JsonValue> | unde
   return metadata as Record<string, JsonValue>;
 }
 
-/** Shallow merge: the caller's keys win over the task's own. */
-function withMetadata(context: TaskSpawnContext, extra: Record<string, JsonValue> | undefined): TaskSpawnContext {
-  return extra ? { ...context, metadata: { ...context.metadata, ...extra } } : context;
+/** Shallow merge: the caller's keys win over the task's own (both plain JSON, checked by assertPlainJson). */
+function withMetadata(wire: TaskSpawnContextWire, extra: Record<string, JsonValue> | undefined): TaskSpawnContextWire {
+  return extra ? { ...wire, metadata: { ...wire.metadata, ...extra } } : wire;
 }

@@ -50,7 +50,7 @@ describe('ResultsRecorder', () => {
     await deletePrefix(SHARED_REDIS_URL, prefix);
   });
 
-  const completed = (run: SpawnedRun): WorkflowOutcomeWire => ({
+  const completed = (run: SpawnedRun): Extract<WorkflowOutcomeWire, { kind: 'completed' }> => ({
     kind: 'completed',
     runId: run.runId,
     taskId: run.taskId,
