@@ -10,12 +10,17 @@
  * other jobs, and the job is acknowledged once all of them are committed.
  */
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { openResultMessage, RESULTS_QUEUE, type OpenedResultMessage, type WorkflowOutcome } from '../dto/index.js';
 import type { Logger } from '../logging/logger.js';
 import { BatchWriter } from '../batching/batch-writer.js';
+import { unreachableDependency } from '../errors/unreachable-dependency.js';
 import { recordOutcomes } from './record-outcomes-sql.js';
+
+const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 export interface ResultsRecorderOptions {
   em: () => SqlEntityManager;
@@ -38,12 +43,13 @@ export interface ResultsRecorderOptions {
 export class ResultsRecorder {
   readonly #writer: BatchWriter<WorkflowOutcome>;
   readonly #worker: Worker;
+  readonly #closing = new AbortController();
   /** Outcomes committed since start. */
   recorded = 0;
 
   constructor(private readonly options: ResultsRecorderOptions) {
     this.#writer = new BatchWriter(async (outcomes) => {
-      const changed = new Set(await recordOutcomes(options.em(), outcomes));
+      const changed = new Set(await this.#record(outcomes));
       this.recorded += outcomes.length;
       // Only outcomes that changed their run: one delivered twice is counted once (metrics).
       if (options.onRecorded && changed.size > 0) options.onRecorded(outcomes.filter((outcome) => changed.has(outcome.runId)));
@@ -86,8 +92,33 @@ export class ResultsRecorder {
     }
   }
 
+  /**
+   * Writes outcomes; while PostgreSQL is unreachable, waits and tries again
+   * (100 ms doubling up to 5 s) for as long as it takes, holding the results
+   * jobs (BullMQ keeps extending their locks). Failing them instead would
+   * spend their attempts: after a few seconds of outage a results job would
+   * land in the failed set and its runs would never be recorded. Other errors
+   * (a bug, data PostgreSQL refuses) fail the job as before, and so does an
+   * outage that outlasts close(): the jobs go back to the queue.
+   */
+  async #record(outcomes: WorkflowOutcome[]): Promise<string[]> {
+    for (let failures = 0; ; failures += 1) {
+      try {
+        const changed = await recordOutcomes(this.options.em(), outcomes);
+        if (failures > 0) this.options.log.info({ failures }, 'results recorder: PostgreSQL is back');
+        return changed;
+      } catch (error) {
+        if (this.#closing.signal.aborted || unreachableDependency(error) !== 'postgres') throw error;
+        const delayMs = Math.min(RETRY_BASE_MS * 2 ** failures, RETRY_MAX_MS);
+        this.options.log.warn({ err: error, failures: failures + 1, retryInMs: delayMs, outcomes: outcomes.length }, 'results recorder: PostgreSQL unreachable; holding the results');
+        await sleep(delayMs, undefined, { signal: this.#closing.signal }).catch(() => {});
+      }
+    }
+  }
+
   /** Stops taking result jobs, writes what it holds, and closes. */
   async close(): Promise<void> {
+    this.#closing.abort();
     const closing = this.#worker.close();
     await this.#writer.drain();
     await closing;

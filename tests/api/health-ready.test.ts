@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { migrateUp } from '../../src/db/orm.js';
 import { waitFor } from '../support/wait-for.js';
 import { startTestService, type TestService } from './support/api-harness.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 describe('GET /ready on a database without migrations', () => {
   let t: TestService;
