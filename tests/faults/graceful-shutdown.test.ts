@@ -53,7 +53,11 @@ describe('graceful shutdown', () => {
     expect(a.exitCode).toBeNull();
 
     expect(await exited).toEqual({ code: 0, signal: null });
-    const run = (await h.run(slow!))!;
+    // The worker sent the outcome before it exited; the control plane records it on its own time.
+    const run = await waitFor('the slow run to be recorded', async () => {
+      const found = await h.run(slow!);
+      return found?.status === 'completed' ? found : null;
+    }, 10_000, 20);
     expect(run.status).toBe('completed');
     expect(run.attempts).toBe(1);
     expect(run.result).toMatchObject({ pid: a.pid });

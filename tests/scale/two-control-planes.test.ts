@@ -49,7 +49,9 @@ describe('two control planes, one killed mid-run', () => {
       NYX_RECORDER_BATCH: '50',
     };
     planes.push(await startControlPlaneProcess(env), await startControlPlaneProcess(env));
-    pool = await WorkerPool.start({ count: 2, env: { ...env, LOG_LEVEL: 'silent' } });
+    // The short lock is for the control planes (the killed one's results jobs come back within
+    // seconds); workers keep the default, so that on a loaded machine no job stalls and runs twice.
+    pool = await WorkerPool.start({ count: 2, env: { ...env, NYX_LOCK_DURATION_MS: '30000', NYX_STALLED_INTERVAL_MS: '30000', LOG_LEVEL: 'silent' } });
 
     // Spawned from here (a third process): the outbox and NOTIFY reach both relays.
     const taskIds = await seedTasks(orm.em.fork(), { tasks: 3_000 });
