@@ -32,7 +32,7 @@ function tableRows(): Row[] {
 function expectedDefault(value: unknown): string {
   if (value === undefined) return 'unset';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : `\`${value.join(',')}\``;
-  return `\`${String(value)}\``;
+  return `\`${typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean)}\``;
 }
 
 describe('docs/configuration.md', () => {
