@@ -12,6 +12,8 @@ import net from 'node:net';
 
 export class RedisRoundTripCounter {
   readonly #bySocket = new WeakMap<net.Socket, number>();
+  // Kept unbound on purpose: it is put back on the prototype by uninstall(), and called with the socket as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   readonly #original = net.Socket.prototype.write;
   readonly #ownWrite = Object.hasOwn(net.Socket.prototype, 'write');
   #total = 0;
@@ -23,6 +25,8 @@ export class RedisRoundTripCounter {
     if (this.#installed) return;
     this.#installed = true;
     const original = this.#original;
+    // The replacement below is a plain function whose `this` is the socket, so the counter needs its own name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const counter = this;
     // A plain function: `this` is the socket being written to.
     net.Socket.prototype.write = function countedWrite(this: net.Socket, ...args: unknown[]) {
@@ -31,7 +35,7 @@ export class RedisRoundTripCounter {
         counter.#bySocket.set(this, (counter.#bySocket.get(this) ?? 0) + 1);
       }
       return (original as (...a: unknown[]) => boolean).apply(this, args);
-    } as typeof net.Socket.prototype.write;
+    };
   }
 
   uninstall(): void {

@@ -35,7 +35,7 @@ export function discoverSchemaEntities(sourceFile: ts.SourceFile, index: EntityI
     const isDefineEntity = ts.isCallExpression(node) && calleeName(node.expression) === 'defineEntity';
     const isEntitySchema = ts.isNewExpression(node) && calleeName(node.expression) === 'EntitySchema';
     if (isDefineEntity || isEntitySchema) {
-      const call = node as ts.CallExpression | ts.NewExpression;
+      const call = node;
       const options = call.arguments?.[0];
       const schema = options && ts.isObjectLiteralExpression(options) ? readSchema(call, options, sourceFile, index) : undefined;
       if (schema) schemas.push(schema);

@@ -44,7 +44,7 @@ const keyValues = <T extends z.ZodType>(value: T) =>
     return out;
   });
 
-/** Settings a worker process needs. Defaults are listed in the README. */
+/** Settings a worker process needs. Every setting, with its default, is in docs/configuration.md. */
 const WorkerEnv = z.object({
   /**
    * Redis for BullMQ: `redis://host:port`, `redis+cluster://h1:p1,h2:p2` or
@@ -172,3 +172,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parse(ControlPlaneEnv, env);
 }
+
+/**
+ * The schemas themselves, for checks that must follow every setting (the
+ * table in docs/configuration.md is tested against them). Read them; parse
+ * the environment with `loadConfig` / `loadWorkerConfig`.
+ */
+export const workerConfigSchema = WorkerEnv;
+export const configSchema = ControlPlaneEnv;

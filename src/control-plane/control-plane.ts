@@ -116,7 +116,7 @@ export class ControlPlane {
       ...request,
       registry: this.options.registry ?? defaultRegistry,
       maxPayloadBytes: this.options.config.NYX_MAX_PAYLOAD_BYTES,
-      queueFor: this.naming.workflowQueue,
+      queueFor: (motivationType) => this.naming.workflowQueue(motivationType),
     });
     // NOTIFY wakes relays in other processes; this one needs no round trip.
     if (!em.isInTransaction()) this.relay.wake();

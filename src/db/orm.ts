@@ -41,6 +41,8 @@ export async function openOrm(options: OrmOptions): Promise<Orm> {
   };
   if (options.databaseUrl) {
     const { MikroORM: PgOrm } = await import('@mikro-orm/postgresql');
+    // Not redundant: the driver-specific MikroORM type is narrowed to the entity list `Orm` names.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     return (await PgOrm.init({
       ...common,
       clientUrl: options.databaseUrl,
@@ -49,6 +51,7 @@ export async function openOrm(options: OrmOptions): Promise<Orm> {
   }
   const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
   const dataDir = options.pgliteDataDir ?? 'memory';
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- as above
   return (await PgliteOrm.init({
     ...common,
     dbName: dataDir === 'memory' ? 'memory://' : dataDir,

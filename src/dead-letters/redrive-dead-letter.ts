@@ -98,7 +98,7 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
 
   const note = `redriven at ${new Date().toISOString()} after ${run.attempts} attempt(s); it had died with: ${run.error ?? '(no error)'}`;
   const reset = await deps.em().transactional(async (tx) => {
-    const em = tx as SqlEntityManager;
+    const em = tx;
     if (!(await resetDeadRun(em, runId, note))) return false;
     const priority = Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY);
     await requeueThroughOutbox(em, { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority }, new Date());

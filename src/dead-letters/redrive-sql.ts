@@ -26,7 +26,7 @@ export async function readRunForRedrive(em: SqlEntityManager, runId: string): Pr
     taskId: String(row.task_id),
     status: row.status as RunStatus,
     attempts: Number(row.attempts),
-    error: row.error === null ? null : String(row.error),
+    error: row.error as string | null,
     queuedAt: row.queued_at ? new Date(row.queued_at as string) : null,
   };
 }

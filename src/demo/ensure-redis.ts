@@ -87,5 +87,5 @@ export async function ensureRedis(redisUrl: string | undefined, options: EnsureR
   if (redisUrl) return { url: redisUrl, private: false, stop: async () => {} };
   if (await canConnect(port)) return { url: `redis://127.0.0.1:${port}`, private: false, stop: async () => {} };
   const server = await startPrivateRedis(undefined, options.redisServer);
-  return { url: server.url, private: true, stop: server.stop };
+  return { url: server.url, private: true, stop: () => server.stop() };
 }

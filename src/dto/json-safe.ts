@@ -153,6 +153,8 @@ type PropertyProblems<T extends object, Path extends string, Depth extends reado
 }[keyof T];
 
 /** A required property that may hold `undefined` (`{ note: string | undefined }`, what `cond ? x : undefined` infers). */
+// `{} extends Pick<T, K>` is true exactly when K is optional: the empty object type is the point here.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type UndefinedProblem<T, K extends keyof T, Path extends string> = {} extends Pick<T, K>
   ? never
   : IsAny<T[K]> extends true

@@ -12,7 +12,8 @@
  * any runtime ORM import reachable from a BullMQ worker.
  */
 function isOrmConnectionException(error: unknown): boolean {
-  for (let proto = error && typeof error === 'object' ? Object.getPrototypeOf(error) : null; proto; proto = Object.getPrototypeOf(proto)) {
+  const parentOf = (value: object): object | null => Object.getPrototypeOf(value) as object | null;
+  for (let proto = error && typeof error === 'object' ? parentOf(error) : null; proto; proto = parentOf(proto)) {
     if ((proto as { constructor?: { name?: string } }).constructor?.name === 'ConnectionException') return true;
   }
   return false;

@@ -128,10 +128,10 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     const em = this.options.em();
     return em.transactional(async (tx) => {
-      const rows = await claimOutboxBatch(tx as SqlEntityManager, this.options.batchSize);
+      const rows = await claimOutboxBatch(tx, this.options.batchSize);
       if (rows.length === 0) return 0;
       await this.#send(rows);
-      await markDispatched(tx as SqlEntityManager, rows, new Date());
+      await markDispatched(tx, rows, new Date());
       return rows.length;
     });
   }
@@ -152,7 +152,7 @@ export class OutboxRelay {
   async #run(): Promise<void> {
     const { log } = this.options;
     while (this.#running) {
-      let sent = 0;
+      let sent: number;
       try {
         sent = await this.relayOnce();
         this.dispatched += sent;

@@ -128,7 +128,7 @@ export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Pro
     runId: String(row.run_id),
     queue: String(row.queue),
     jobName: String(row.job_name),
-    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as unknown) : row.payload,
     priority: Number(row.priority),
   }));
 }

@@ -107,7 +107,7 @@ export async function spawnTasks<M extends object = never>(
     // One statement is atomic by itself: a transaction is opened only when the
     // write takes several (more than SPAWN_WRITE_CHUNK tasks).
     if (session.isInTransaction() || runs.length <= SPAWN_WRITE_CHUNK) await insertSpawnedRuns(session, runs, messages);
-    else await session.transactional((tx) => insertSpawnedRuns(tx as SqlEntityManager, runs, messages));
+    else await session.transactional((tx) => insertSpawnedRuns(tx, runs, messages));
     return runs.map((run) => ({ runId: run.id, taskId: run.taskId, workflow: run.workflow }));
   } finally {
     session.clear();

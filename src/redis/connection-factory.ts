@@ -69,7 +69,7 @@ export class RedisConnectionFactory {
         const cluster = new Cluster(topology.nodes, clusterOptions);
         cluster.on('error', () => {});
         this.#clusters.add(cluster);
-        return cluster as unknown as ConnectionOptions;
+        return cluster;
       }
     }
   }

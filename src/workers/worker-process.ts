@@ -66,7 +66,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     maxStalledCount,
   });
   const workers = options.queues.map((spec) => {
-    const worker: Worker = new TolerantWorker(naming.workflowQueue(spec.motivationType), processor.process, {
+    const worker: Worker = new TolerantWorker(naming.workflowQueue(spec.motivationType), (job, token) => processor.process(job, token), {
       connection: redis.connection('blocking'),
       prefix,
       concurrency: spec.concurrency,

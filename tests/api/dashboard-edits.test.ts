@@ -54,7 +54,7 @@ describe('dashboard edits and retries are validated by the worker', () => {
     } catch (error) {
       const job = await t.service.controlPlane.queues.get('workflows').getJob(runId);
       const results = await t.service.controlPlane.queues.get('results').getJobCounts();
-      throw new Error(`${(error as Error).message}; run: ${JSON.stringify(await runStatus(runId))}; job state: ${await job?.getState()}; results queue: ${JSON.stringify(results)}`);
+      throw new Error(`${(error as Error).message}; run: ${JSON.stringify(await runStatus(runId))}; job state: ${await job?.getState()}; results queue: ${JSON.stringify(results)}`, { cause: error });
     }
   };
 

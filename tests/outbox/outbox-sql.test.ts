@@ -6,7 +6,6 @@
  * worker), which keeps its final status.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
 import { WorkflowRun } from '../../src/entities/index.js';
@@ -35,8 +34,8 @@ describe('outbox SQL', () => {
     const runs = await spawnTasks(orm.em.fork(), taskIds, options);
     const at = new Date('2026-01-02T03:04:05.000Z');
     const claimed = await orm.em.fork().transactional(async (tx) => {
-      const rows = await claimOutboxBatch(tx as SqlEntityManager, 100);
-      await markDispatched(tx as SqlEntityManager, rows, at);
+      const rows = await claimOutboxBatch(tx, 100);
+      await markDispatched(tx, rows, at);
       return rows;
     });
     expect(claimed.map((row) => row.runId)).toEqual(runs.map((run) => run.runId));
@@ -50,14 +49,14 @@ describe('outbox SQL', () => {
     const [run] = await spawnTasks(orm.em.fork(), [taskId!], options);
     const at = new Date('2026-01-02T03:04:05.000Z');
     await orm.em.fork().transactional(async (tx) => {
-      const rows = await claimOutboxBatch(tx as SqlEntityManager, 100);
+      const rows = await claimOutboxBatch(tx, 100);
       expect(rows.map((row) => row.runId)).toEqual([run!.runId]);
       // The job is in Redis from addBulk on: its result may be recorded before this commit.
       const now = new Date();
       await recordOutcomes(orm.em.fork(), [
         { kind: 'completed', runId: run!.runId, taskId: taskId!, workflow: run!.workflow, attempt: 1, startedAt: now, finishedAt: now, output: { ok: true } },
       ]);
-      await markDispatched(tx as SqlEntityManager, rows, at);
+      await markDispatched(tx, rows, at);
     });
     const stored = await orm.em.fork().findOneOrFail(WorkflowRun, { id: run!.runId });
     expect(stored.status).toBe('completed');

@@ -176,6 +176,7 @@ describe('assertPlainJson on plain JavaScript values', () => {
   });
 
   it('refuses holes in a sparse array and extra properties on an array', () => {
+    // eslint-disable-next-line no-sparse-arrays -- the hole is what is tested
     expect(refusal({ list: [1, , 3] }).message).toBe('metadata.list[1]: a hole in a sparse array is not plain JSON (JSON turns it into null; use null)');
     const tagged = Object.assign([1, 2], { note: 'x' });
     expect(refusal({ tagged }).message).toBe('metadata.tagged.note: a non-index property on an array is not plain JSON (JSON drops it)');

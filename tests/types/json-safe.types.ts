@@ -194,6 +194,8 @@ export const accepted = defineWorkflow({
   motivationTypes: ['types'],
   input,
   async run({ generatedPrompt }) {
+    // Not redundant: AcceptedOutput below checks that the declared type, Owner, comes through.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     return { length: generatedPrompt.length, at: new Date(0).toISOString(), owner: { id: 1, name: 'Ada', tags: [] } as Owner };
   },
 });

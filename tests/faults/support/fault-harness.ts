@@ -108,7 +108,7 @@ export class FaultHarness {
         taskPriority: spec.priority ?? 0,
         arbitrationScore: 0.5,
         metadata: spec.metadata ?? null,
-        motivationalState: stateId as number,
+        motivationalState: stateId,
         createdAt: now,
       })),
     );

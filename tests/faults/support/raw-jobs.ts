@@ -43,8 +43,8 @@ export async function injectRawJob(redisUrl: string, prefix: string, queue: stri
  */
 export async function dispatchByHand(em: SqlEntityManager): Promise<OutboxRow[]> {
   return em.transactional(async (tx) => {
-    const rows = await claimOutboxBatch(tx as SqlEntityManager, 10_000);
-    if (rows.length > 0) await markDispatched(tx as SqlEntityManager, rows, new Date());
+    const rows = await claimOutboxBatch(tx, 10_000);
+    if (rows.length > 0) await markDispatched(tx, rows, new Date());
     return rows;
   });
 }

@@ -1,6 +1,7 @@
 /**
- * The README's "Defining workflows" example, kept here so it is type-checked
- * (npm run typecheck) and run (tests/workflows/readme-example.test.ts).
+ * The example of docs/workflows.md, kept here so it is type-checked
+ * (npm run typecheck) and run (tests/workflows/readme-example.test.ts, which
+ * also fails when the block in the docs differs from this file).
  */
 import { TaskSpawnContext } from '../../../src/dto/index.js';
 import { defineWorkflow, WorkflowUnrecoverableError } from '../../../src/workflows/index.js';

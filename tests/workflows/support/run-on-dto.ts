@@ -43,6 +43,6 @@ export async function runOnDto<O>(workflow: WorkflowDefinition<any, O>, context:
     },
     log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
   };
-  const output = await workflow.run(input as never, ctx);
+  const output = await workflow.run(input, ctx);
   return { output, progress, logs };
 }
