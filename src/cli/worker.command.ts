@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { WORKER_ENTRY } from '../demo/worker-pool.js';
+import { ENTRY_EXEC_ARGV, WORKER_ENTRY } from '../demo/worker-pool.js';
 import { intOption } from './options.js';
 
 /**
- * `nyx worker` re-executes itself as src/workers/main.ts in a fresh process:
+ * `nyx worker` re-executes itself as workers/main in a fresh process:
  * the CLI module graph includes control-plane code, and a worker must start
  * from an entry point that never loads it.
  */
@@ -16,7 +16,7 @@ export function registerWorkerCommand(program: Command): void {
     .action((opts: { concurrency?: number }) => {
       const env = { ...process.env };
       if (opts.concurrency) env.NYX_WORKER_CONCURRENCY = String(opts.concurrency);
-      const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], { stdio: 'inherit', env });
+      const child = spawn(process.execPath, [...ENTRY_EXEC_ARGV, WORKER_ENTRY], { stdio: 'inherit', env });
       for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     });
