@@ -1,5 +1,5 @@
 /**
- * nyx-orchestrator, control-plane entry (`import … from 'nyx-orchestrator'`).
+ * nyx-orchestrator, control-plane entry: the package's main export, `nyx-orchestrator`.
  *
  * For the process that owns the database: open a `ControlPlane` on your
  * MikroORM, spawn tasks inside your own transaction

@@ -1,5 +1,5 @@
 /**
- * nyx-orchestrator, worker-safe entry (`import … from 'nyx-orchestrator/workflow'`).
+ * nyx-orchestrator, worker-safe entry: the package's `nyx-orchestrator/workflow` export.
  *
  * What a workflow module and a worker process import: defining workflows,
  * the payload contracts (zod schemas with their types), starting a worker
