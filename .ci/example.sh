@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The package as a user gets it: `npm pack` (which builds dist/ first, see
-# `prepack`), then a fresh copy of examples/reminders installs the tarball and
+# The package as a user gets it: `npm pack` (which builds dist/ first: the
+# `prepare` script), then a fresh copy of examples/reminders installs the tarball and
 # its dependencies from the npm registry, type-checks and builds with tsc, and
 # runs against the real PostgreSQL (a fresh database of its own) and Redis (a
 # prefix of its own). Everything it creates is removed on exit.

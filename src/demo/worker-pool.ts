@@ -6,6 +6,8 @@
  * tests.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** True when this code runs from the TypeScript sources (tsx, ts-jest), false from the built dist/. */
@@ -18,8 +20,28 @@ export function siblingEntry(relative: string, base: string | URL): string {
 
 export const WORKER_ENTRY = siblingEntry('../workers/main.ts', import.meta.url);
 
-/** Node flags a child needs to run WORKER_ENTRY: tsx only for the sources (tsx is a dev dependency). */
+/** Node flags a child needs to run an entry from siblingEntry: tsx for the sources (tsx is a dev dependency), none for dist/. */
 export const ENTRY_EXEC_ARGV: readonly string[] = RUNS_FROM_SOURCES ? ['--import', 'tsx'] : [];
+
+const TYPESCRIPT_FILE = /\.[cm]?ts$/;
+
+/**
+ * Node flags of a worker process: ENTRY_EXEC_ARGV, plus tsx when the built
+ * worker (dist/, plain node) is to load a TypeScript workflow module and the
+ * application has tsx: tsx resolves `./x.js` to `./x.ts` as tsc does, where
+ * Node's own type stripping does not. Without tsx, Node's type stripping is
+ * left to try.
+ */
+export function workerExecArgv(workflowModules: readonly string[] | undefined, cwd = process.cwd()): string[] {
+  if (RUNS_FROM_SOURCES || !workflowModules?.some((file) => TYPESCRIPT_FILE.test(file))) return [...ENTRY_EXEC_ARGV];
+  try {
+    // `--import tsx` resolves from the working directory, as this does.
+    createRequire(path.join(cwd, 'noop.js')).resolve('tsx');
+    return ['--import', 'tsx'];
+  } catch {
+    return [];
+  }
+}
 
 export interface WorkerPoolOptions {
   count: number;

@@ -4,20 +4,27 @@
  * to this checkout's node_modules), so the test needs no prior build and
  * leaves none behind:
  * - the `nyx` bin runs the built JavaScript on plain node (no tsx): --version,
- *   and `nyx migrate` against a real PostgreSQL;
+ *   `nyx migrate` against a real PostgreSQL, and `nyx worker` running a job
+ *   of a TypeScript workflow module (NYX_WORKFLOW_MODULES; through tsx, which
+ *   this checkout has, since Node's type stripping would not map `./x.js`);
  * - the worker-safe entry `nyx-orchestrator/workflow` (through the exports
  *   map) loads no @mikro-orm, no pg and no control-plane module, while the
  *   main entry does load MikroORM (so the probe sees what it looks for);
  * - on a Node older than 22.17 (the system Node of these machines) the bin
  *   prints one line and exits 2 before loading anything that needs more.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
 import pg from 'pg';
+import { stopChild } from '../../src/demo/worker-pool.js';
+import { WORKFLOW_QUEUE, wrapTaskSpawnContext } from '../../src/dto/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -73,6 +80,52 @@ describe('the built nyx bin on this Node (24)', () => {
         await client.end();
       }
     });
+  });
+
+  describe('nyx worker with a TypeScript workflow module', () => {
+    const prefix = uniquePrefix('built-worker');
+    let queue: Queue | undefined;
+    afterAll(async () => {
+      await queue?.close();
+      await deletePrefix(SHARED_REDIS_URL, prefix);
+    });
+
+    it('runs a job of that workflow: its output is the job result', async () => {
+      const child = spawn(process.execPath, [path.join(pkg, 'bin/nyx.js'), 'worker'], {
+        cwd: pkg,
+        env: {
+          ...process.env,
+          CI: 'true',
+          REDIS_URL: SHARED_REDIS_URL,
+          NYX_QUEUE_PREFIX: prefix,
+          NYX_WORKFLOW_MODULES: path.join(ROOT, 'tests/workflows/support/digest.workflow.ts'),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      try {
+        await waitFor(`the built worker to be ready (${output})`, () => output.includes('worker ready'), 60_000);
+        queue = new Queue(WORKFLOW_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
+        const payload = wrapTaskSpawnContext({
+          taskId: '3a7c9e1b-5d2f-4a6b-8c0d-1e2f3a4b5c6d',
+          generatedPrompt: 'Reflect on the week and its three longest meetings.',
+          motivationType: 'reflection',
+          intensity: 0.4,
+          priority: 1,
+          arbitrationScore: 0.5,
+          createdAt: new Date('2026-03-04T05:06:07Z'),
+        });
+        const job = await queue.add('spawn', payload, { jobId: '7b1d3f5a-9c2e-4d6f-8a0b-2c4e6f8a0b1c' });
+        await waitFor('the job to complete', async () => (await job.getState()) === 'completed', 60_000);
+        const done = await queue.getJob(job.id!);
+        expect(done?.returnvalue).toMatchObject({ workflow: 'digest', output: { words: 9, longest: 'meetings.', createdOn: '2026-03-04' } });
+      } finally {
+        await stopChild(child, 'SIGTERM');
+      }
+      expect(output).not.toMatch(/Error/);
+    }, 120_000);
   });
 });
 
