@@ -12,14 +12,14 @@ module.exports = {
       name: 'worker-side-no-orm',
       severity: 'error',
       comment: 'Workers and workflows get their data from the payload; they must not load MikroORM or pg.',
-      from: { path: '^src/(workers|workflows|dto)/' },
+      from: { path: '^src/((workers|workflows|dto)/|workflow\.ts$)' },
       to: { path: ['node_modules/@mikro-orm/', 'node_modules/pg/', 'node_modules/pg-'] },
     },
     {
       name: 'worker-side-no-control-plane',
       severity: 'error',
       comment: 'Workers and workflows must not import entities or other control-plane code, even indirectly.',
-      from: { path: '^src/(workers|workflows|dto)/' },
+      from: { path: '^src/((workers|workflows|dto)/|workflow\.ts$)' },
       to: { path: CONTROL_PLANE, reachable: true },
     },
     {

@@ -1,4 +1,5 @@
 /** The `nyx` command line. Thin: each command lives in src/cli/<name>.command.ts. */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCheckBoundaryCommand } from './boundary-scanner/check-boundary.command.js';
 import { registerBenchCommand } from './cli/bench.command.js';
@@ -10,7 +11,11 @@ import { registerSpawnCommand } from './cli/spawn.command.js';
 import { registerStartCommand } from './cli/start.command.js';
 import { registerWorkerCommand } from './cli/worker.command.js';
 
+// ../package.json from src/cli.ts and from dist/cli.js alike.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('nyx')
+  .version(version)
   .description('nyx-orchestrator: MikroORM control plane, BullMQ workers — session boundaries are data boundaries')
   .showHelpAfterError();
 

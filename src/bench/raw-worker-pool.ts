@@ -1,13 +1,12 @@
 /**
  * Forks raw BullMQ worker processes (raw-bullmq-worker.ts) the way
- * src/demo/worker-pool.ts forks real ones: same Node, same `--import tsx`,
+ * src/demo/worker-pool.ts forks real ones: same Node, same flags,
  * so both phases pay the same per-process overhead.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { stopChild } from '../demo/worker-pool.js';
+import { ENTRY_EXEC_ARGV, siblingEntry, stopChild } from '../demo/worker-pool.js';
 
-const RAW_WORKER_ENTRY = fileURLToPath(new URL('./raw-bullmq-worker.ts', import.meta.url));
+const RAW_WORKER_ENTRY = siblingEntry('./raw-bullmq-worker.ts', import.meta.url);
 
 export class RawWorkerPool {
   readonly processes: ChildProcess[] = [];
@@ -25,7 +24,7 @@ export class RawWorkerPool {
 
   #add(options: { queue: string; env: NodeJS.ProcessEnv; readyTimeoutMs?: number }): Promise<void> {
     const child = fork(RAW_WORKER_ENTRY, [options.queue], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...ENTRY_EXEC_ARGV],
       env: options.env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { migrateUp, openOrm } from '../db/orm.js';
+import { migrate } from '../db/migrate.js';
 import { action } from './exit.js';
 
 export function registerMigrateCommand(program: Command): void {
@@ -10,13 +10,8 @@ export function registerMigrateCommand(program: Command): void {
     .action(
       action(async () => {
         const config = loadConfig();
-        const orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
-        try {
-          const applied = await migrateUp(orm);
-          process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
-        } finally {
-          await orm.close();
-        }
+        const applied = await migrate({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
       }),
     );
 }

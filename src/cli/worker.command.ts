@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { WORKER_ENTRY } from '../demo/worker-pool.js';
+import { loadWorkerConfig } from '../config/config.js';
+import { WORKER_ENTRY, workerExecArgv } from '../demo/worker-pool.js';
 import { intOption } from './options.js';
 
 /**
- * `nyx worker` re-executes itself as src/workers/main.ts in a fresh process:
+ * `nyx worker` re-executes itself as workers/main in a fresh process:
  * the CLI module graph includes control-plane code, and a worker must start
  * from an entry point that never loads it.
  */
@@ -16,8 +17,17 @@ export function registerWorkerCommand(program: Command): void {
     .action((opts: { concurrency?: number }) => {
       const env = { ...process.env };
       if (opts.concurrency) env.NYX_WORKER_CONCURRENCY = String(opts.concurrency);
-      const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], { stdio: 'inherit', env });
+      const child = spawn(process.execPath, [...workerExecArgv(workflowModulesOf(env)), WORKER_ENTRY], { stdio: 'inherit', env });
       for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     });
+}
+
+/** The configured workflow modules; a bad configuration is left to the worker process, which reports it (exit 2). */
+function workflowModulesOf(env: NodeJS.ProcessEnv): readonly string[] | undefined {
+  try {
+    return loadWorkerConfig(env).NYX_WORKFLOW_MODULES;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,12 +1,47 @@
 /**
- * Starts worker processes as real OS processes (`src/workers/main.ts` under
- * tsx, on the same Node as this process) and stops them with SIGTERM, which
- * lets them drain. Used by the demo, the benchmark and the tests.
+ * Starts worker processes as real OS processes (`workers/main` on the same
+ * Node as this process: the `.ts` source under tsx when this module runs from
+ * src/, the built `.js` on plain node when it runs from dist/) and stops them
+ * with SIGTERM, which lets them drain. Used by the demo, the benchmark and the
+ * tests.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const WORKER_ENTRY = fileURLToPath(new URL('../workers/main.ts', import.meta.url));
+/** True when this code runs from the TypeScript sources (tsx, ts-jest), false from the built dist/. */
+export const RUNS_FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+/** A sibling module's path in the form this code runs from: `.ts` from src/, `.js` from dist/. */
+export function siblingEntry(relative: string, base: string | URL): string {
+  return fileURLToPath(new URL(RUNS_FROM_SOURCES ? relative : relative.replace(/\.ts$/, '.js'), base));
+}
+
+export const WORKER_ENTRY = siblingEntry('../workers/main.ts', import.meta.url);
+
+/** Node flags a child needs to run an entry from siblingEntry: tsx for the sources (tsx is a dev dependency), none for dist/. */
+export const ENTRY_EXEC_ARGV: readonly string[] = RUNS_FROM_SOURCES ? ['--import', 'tsx'] : [];
+
+const TYPESCRIPT_FILE = /\.[cm]?ts$/;
+
+/**
+ * Node flags of a worker process: ENTRY_EXEC_ARGV, plus tsx when the built
+ * worker (dist/, plain node) is to load a TypeScript workflow module and the
+ * application has tsx: tsx resolves `./x.js` to `./x.ts` as tsc does, where
+ * Node's own type stripping does not. Without tsx, Node's type stripping is
+ * left to try.
+ */
+export function workerExecArgv(workflowModules: readonly string[] | undefined, cwd = process.cwd()): string[] {
+  if (RUNS_FROM_SOURCES || !workflowModules?.some((file) => TYPESCRIPT_FILE.test(file))) return [...ENTRY_EXEC_ARGV];
+  try {
+    // `--import tsx` resolves from the working directory, as this does.
+    createRequire(path.join(cwd, 'noop.js')).resolve('tsx');
+    return ['--import', 'tsx'];
+  } catch {
+    return [];
+  }
+}
 
 export interface WorkerPoolOptions {
   count: number;
@@ -30,7 +65,7 @@ export class WorkerPool {
   add(options: Omit<WorkerPoolOptions, 'count'>): Promise<ChildProcess> {
     const stdio = options.stdio ?? 'ignore';
     const child = fork(WORKER_ENTRY, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...ENTRY_EXEC_ARGV],
       env: options.env,
       stdio: [stdio, stdio, stdio === 'ignore' ? 'pipe' : 'inherit', 'ipc'],
     });

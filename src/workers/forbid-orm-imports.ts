@@ -7,7 +7,21 @@
  */
 import { registerHooks } from 'node:module';
 
-const FORBIDDEN = [/^@mikro-orm\//, /^pg$/, /\/src\/(entities|db|producers|outbox|recorder)\//];
+const FORBIDDEN_SPECIFIERS = [/^@mikro-orm\//, /^pg$/];
+/** The same packages reached any other way (a relative path into node_modules, another package's import). */
+const FORBIDDEN_URLS = /\/node_modules\/(@mikro-orm\/|pg\/)/;
+
+/** nyx's own src/ (or dist/, when built): only its control-plane folders are refused, not a user's `src/db`. */
+const NYX_ROOT = new URL('../', import.meta.url).href;
+const CONTROL_PLANE_FOLDERS = ['entities', 'db', 'producers', 'outbox', 'recorder'].map((folder) => `${NYX_ROOT}${folder}/`);
+
+function isForbidden(specifier: string, url: string): boolean {
+  return (
+    FORBIDDEN_SPECIFIERS.some((pattern) => pattern.test(specifier)) ||
+    FORBIDDEN_URLS.test(url) ||
+    CONTROL_PLANE_FOLDERS.some((folder) => url.startsWith(folder))
+  );
+}
 
 export class ForbiddenImportError extends Error {
   constructor(specifier: string, parent: string | undefined) {
@@ -22,7 +36,7 @@ export function forbidOrmImports(): void {
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const resolved = nextResolve(specifier, context);
-      if (FORBIDDEN.some((pattern) => pattern.test(specifier) || pattern.test(resolved.url))) {
+      if (isForbidden(specifier, resolved.url)) {
         throw new ForbiddenImportError(specifier, context.parentURL);
       }
       resolvedModules.add(resolved.url);

@@ -2,11 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadWorkerConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
-import { builtInWorkflows } from '../workflows/registry.js';
-import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
-import { buildWorkerRegistry } from './load-workflow-modules.js';
-import { startWorkerProcess } from './worker-process.js';
-import { planWorkerQueues } from './worker-queues.js';
+import { startWorker } from './start-worker.js';
 
 export interface RunWorkerOptions {
   /** Write the resolved module URLs there on exit (used by the boundary test). */
@@ -17,21 +13,8 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const config = loadWorkerConfig();
   const log = createLogger('nyx-worker', config.LOG_LEVEL);
-  const registry = await buildWorkerRegistry(builtInWorkflows, config.NYX_WORKFLOW_MODULES);
-  const queues = planWorkerQueues(config, registry);
-  const handle = startWorkerProcess({
-    redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
-    prefix: config.NYX_QUEUE_PREFIX,
-    routing: config.NYX_QUEUE_ROUTING,
-    queues,
-    registry,
-    log,
-    lockDurationMs: config.NYX_LOCK_DURATION_MS,
-    stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
-    maxStalledCount: config.NYX_MAX_STALLED_COUNT,
-  });
-  await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));
-  log.info({ pid: process.pid, queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
+  const handle = await startWorker({ config, log });
+  log.info({ pid: process.pid, queues: handle.queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
   // The parent (demo, tests) waits for this line before it counts the worker as up.
   process.send?.({ type: 'ready', pid: process.pid });
 

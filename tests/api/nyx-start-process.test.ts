@@ -12,7 +12,8 @@ import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-re
 import { apiClient, TEST_TOKEN } from './support/api-harness.js';
 
 function runNyx(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['bin/nyx.js', ...args], { env: { ...env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The sources through tsx: the same CLI bin/nyx.js runs once built (tests/package covers the built bin).
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function finished(child: ChildProcess, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -62,4 +62,11 @@ describe('worker process boundary', () => {
     expect(result.stdout).not.toContain('loaded');
     expect(result.stderr).toContain(`worker processes must not load "${specifier}"`);
   });
+
+  it("lets a worker load an application's own src/db module (only nyx's control-plane folders are refused)", () => {
+    // Relative to the fixture, like the refused specifiers above.
+    const result = spawnSync(process.execPath, ['--import', 'tsx', IMPORT_FORBIDDEN, './app/src/db/own-module.js'], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout).toContain('loaded');
+  });
 });

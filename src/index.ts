@@ -1,0 +1,36 @@
+/**
+ * nyx-orchestrator, control-plane entry: the package's main export, `nyx-orchestrator`.
+ *
+ * For the process that owns the database: open a `ControlPlane` on your
+ * MikroORM, spawn tasks inside your own transaction
+ * (`em.transactional((em) => cp.spawn(ids, em))`), apply nyx's migrations,
+ * read runs. It loads MikroORM (a peer dependency, the copy your application
+ * already has). Worker processes import `nyx-orchestrator/workflow` instead;
+ * everything exported there is re-exported here.
+ */
+
+export * from './workflow.js';
+
+// The control plane and spawning.
+export { ControlPlane, type ControlPlaneOptions } from './control-plane/control-plane.js';
+export type { SpawnedRun, SpawnRequestOptions } from './producers/spawn-tasks.js';
+export { loadConfig, type Config } from './config/config.js';
+
+// Database: nyx's entities (add them to your ORM config), its migrations, its own ORM.
+export { entities as nyxEntities, MotivationalState, MotivationalTask, OutboxMessage, WorkflowRun } from './entities/index.js';
+export { FINAL_RUN_STATUSES, RUN_STATUSES, type RunStatus } from './entities/workflow-run.entity.js';
+export { migrate, type MigrateOptions } from './db/migrate.js';
+export { migrationsList as nyxMigrations } from './db/migrations/index.js';
+export { migrateUp, openOrm, type Orm, type OrmOptions } from './db/orm.js';
+
+// Errors a caller of spawn or of the dead-letter tools may handle.
+export {
+  InvalidSpawnMetadataError,
+  InvalidTaskContextError,
+  NotPlainJsonError,
+  PayloadTooLargeError,
+  RelationNotLoadedError,
+  UnknownTaskError,
+  UnknownWorkflowError,
+} from './producers/errors/index.js';
+export { DeadLetterNotFoundError, RedriveRefusedError } from './dead-letters/errors/index.js';
