@@ -101,6 +101,18 @@ const WorkerEnv = z.object({
       return { max: max!, duration: duration! };
     }),
   ).optional(),
+  /**
+   * Largest outcome (one run's result, as JSON), in bytes. A worker fails a
+   * run whose result is bigger (dead, reason `unstorable result`); the
+   * recorder refuses a bigger one into the quarantine. @defaultValue 1048576 (1 MiB)
+   */
+  NYX_MAX_RESULT_BYTES: intFromEnv(1_024, 256 * 1_048_576).default(1_048_576),
+  /**
+   * Largest results job (a worker's batch of outcomes, as JSON), in bytes.
+   * Workers split bigger batches; the recorder refuses a bigger job into the
+   * quarantine. Raised to NYX_MAX_RESULT_BYTES if lower. @defaultValue 8388608 (8 MiB)
+   */
+  NYX_MAX_RESULTS_JOB_BYTES: intFromEnv(1_024, 512 * 1_048_576).default(8_388_608),
   /** pino level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -29,6 +29,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     lockDurationMs: config.NYX_LOCK_DURATION_MS,
     stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
     maxStalledCount: config.NYX_MAX_STALLED_COUNT,
+    maxResultBytes: config.NYX_MAX_RESULT_BYTES,
+    maxResultsJobBytes: config.NYX_MAX_RESULTS_JOB_BYTES,
   });
   await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));
   log.info({ pid: process.pid, queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
