@@ -1,7 +1,8 @@
 /**
  * The control plane: the only process with a database connection. It owns the
  * ORM, spawns (producer → outbox), relays the outbox to BullMQ, and records
- * results. Several control planes may run against the same PostgreSQL and
+ * results, and reconciles (runs whose job Redis lost are sent again).
+ * Several control planes may run against the same PostgreSQL and
  * Redis: relays share the outbox through SKIP LOCKED, recorders share the
  * results queue, and recording is idempotent.
  */
@@ -14,6 +15,7 @@ import type { Logger } from '../logging/logger.js';
 import { OutboxListener } from '../outbox/outbox-listener.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { readOutboxLag, type OutboxLag } from '../outbox/outbox-sql.js';
+import { RunReconciler, type ReconcilePass } from '../outbox/run-reconciler.js';
 import { spawnTasks, type SpawnedRun, type SpawnRequestOptions } from '../producers/spawn-tasks.js';
 import { ResultsRecorder } from '../recorder/results-recorder.js';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
@@ -33,7 +35,11 @@ export interface ControlPlaneOptions {
   relay?: boolean;
   /** Run the recorder in this process. @defaultValue true */
   recorder?: boolean;
+  /** Run the reconciler in this process (re-sends runs whose job Redis lost). @defaultValue true */
+  reconciler?: boolean;
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
+  /** Called after every reconciler pass (metrics). */
+  onReconciled?: (pass: ReconcilePass) => void;
 }
 
 export class ControlPlane {
@@ -42,6 +48,7 @@ export class ControlPlane {
   readonly naming: QueueNaming;
   readonly relay: OutboxRelay;
   readonly recorder: ResultsRecorder;
+  readonly reconciler: RunReconciler;
   #listener: OutboxListener | null = null;
   #started = false;
 
@@ -75,6 +82,17 @@ export class ControlPlane {
       log: log.child({ component: 'recorder' }),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
     });
+    this.reconciler = new RunReconciler({
+      em: () => orm.em.fork(),
+      queue: (name) => this.queues.get(name),
+      markerQueue: this.naming.resultsQueue,
+      intervalMs: config.NYX_RECONCILE_INTERVAL_MS,
+      graceMs: config.NYX_RECONCILE_GRACE_MS,
+      batchSize: config.NYX_RECONCILE_BATCH,
+      markerCheckMs: config.NYX_RECONCILE_MARKER_CHECK_MS,
+      log: log.child({ component: 'reconciler' }),
+      ...(options.onReconciled ? { onPass: options.onReconciled } : {}),
+    });
   }
 
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -98,6 +116,7 @@ export class ControlPlane {
       }
     }
     if (this.options.recorder !== false) this.recorder.start();
+    if (this.options.reconciler !== false) await this.reconciler.start();
   }
 
   /**
@@ -133,6 +152,7 @@ export class ControlPlane {
 
   /** Stops the relay after its batch, flushes the recorder, closes connections. */
   async close(): Promise<void> {
+    await this.reconciler.stop();
     await this.relay.stop();
     await this.#listener?.close();
     await this.recorder.close();
