@@ -17,7 +17,8 @@ import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { readOutboxLag, type OutboxLag } from '../outbox/outbox-sql.js';
 import { RunReconciler, type ReconcilePass } from '../outbox/run-reconciler.js';
 import { spawnTasks, type SpawnedRun, type SpawnRequestOptions } from '../producers/spawn-tasks.js';
-import { ResultsRecorder } from '../recorder/results-recorder.js';
+import { ResultsRecorder, type ResultsRecorderOptions } from '../recorder/results-recorder.js';
+import { deadLetterJobId } from '../dto/dead-letter.js';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import type { QueueNaming } from '../redis/queue-naming.js';
 import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
@@ -40,6 +41,8 @@ export interface ControlPlaneOptions {
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
   /** Called after every reconciler pass (metrics). */
   onReconciled?: (pass: ReconcilePass) => void;
+  /** Called after every recorded batch with the outcomes refused and ignored (metrics). */
+  onChecked?: ResultsRecorderOptions['onChecked'];
 }
 
 export class ControlPlane {
@@ -81,6 +84,16 @@ export class ControlPlane {
       stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
       log: log.child({ component: 'recorder' }),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
+      ...(options.onChecked ? { onChecked: options.onChecked } : {}),
+      // The most starts a job can see: its attempts, plus the stalls workers allow (and BullMQ's one more).
+      maxAttempt: config.NYX_JOB_ATTEMPTS + config.NYX_MAX_STALLED_COUNT + 2,
+      maxOutcomeBytes: config.NYX_MAX_RESULT_BYTES,
+      maxJobBytes: Math.max(config.NYX_MAX_RESULTS_JOB_BYTES, config.NYX_MAX_RESULT_BYTES),
+      writeDeadLetters: async (letters) => {
+        await this.queues
+          .get(this.naming.deadLetterQueue)
+          .addBulk(letters.map((letter) => ({ name: 'dead', data: letter, opts: { jobId: deadLetterJobId(letter.runId) } })));
+      },
     });
     this.reconciler = new RunReconciler({
       em: () => orm.em.fork(),

@@ -25,8 +25,9 @@
  *   never read as "missing": the batch rolls back and the pass ends.
  * - Data loss is noticed fast: a marker key written once (`SET NX`) is read
  *   every `markerCheckMs` and on every reconnect; when it is gone Redis lost
- *   its data, and a pass starts at once with no grace period (every job sent
- *   before the loss is gone, results on their way included).
+ *   its data, and a pass starts at once with no grace period for the runs
+ *   sent before the loss was noticed (their jobs are gone, results on their
+ *   way included); runs sent after it went to the new Redis.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -83,7 +84,8 @@ export class RunReconciler {
   #loop: Promise<void> | null = null;
   #markerTimer: NodeJS.Timeout | null = null;
   #wakeup: (() => void) | null = null;
-  #urgent = false;
+  /** When a data loss was noticed: the next pass looks at every run sent before then, with no grace. */
+  #lossSeenAt: Date | null = null;
   #checkingMarker: Promise<void> | null = null;
   #readyListener: (() => void) | null = null;
   /** Runs re-sent since start. */
@@ -102,6 +104,8 @@ export class RunReconciler {
     this.#running = true;
     this.#markerTimer = setInterval(() => void this.checkMarker(), this.options.markerCheckMs);
     this.#markerTimer.unref();
+    // Before start() returns: a loss seen now concerns only runs sent before now.
+    await this.checkMarker();
     const client = await redisOf(this.options.queue(this.options.markerQueue)).catch(() => null);
     if (client) {
       this.#readyListener = () => void this.checkMarker();
@@ -137,7 +141,7 @@ export class RunReconciler {
         if (written === 'OK') {
           this.dataLossDetected += 1;
           this.options.log.warn({ key: this.#markerKey }, 'reconciler: Redis has lost its data (or is new); reconciling now');
-          this.#urgent = true;
+          this.#lossSeenAt = new Date();
           this.#wakeup?.();
         }
       } catch {
@@ -149,10 +153,13 @@ export class RunReconciler {
     return this.#checkingMarker;
   }
 
-  /** One pass over every run that should be in Redis. `graceMs: 0` looks at every run, however recent. */
-  async reconcileOnce(options: { graceMs?: number; afterDataLoss?: boolean } = {}): Promise<ReconcilePass> {
+  /**
+   * One pass over every run that should be in Redis and was sent before
+   * `sentBefore` (default: the grace period ago).
+   */
+  async reconcileOnce(options: { sentBefore?: Date; afterDataLoss?: boolean } = {}): Promise<ReconcilePass> {
     const started = Date.now();
-    const sentBefore = new Date(started - (options.graceMs ?? this.options.graceMs));
+    const sentBefore = options.sentBefore ?? new Date(started - this.options.graceMs);
     const pass: ReconcilePass = {
       checked: 0,
       resent: 0,
@@ -220,18 +227,17 @@ export class RunReconciler {
   }
 
   async #run(): Promise<void> {
-    await this.checkMarker();
     while (this.#running) {
-      const urgent = this.#urgent;
-      this.#urgent = false;
+      const lossSeenAt = this.#lossSeenAt;
+      this.#lossSeenAt = null;
       try {
-        await this.reconcileOnce(urgent ? { graceMs: 0, afterDataLoss: true } : {});
+        await this.reconcileOnce(lossSeenAt ? { sentBefore: lossSeenAt, afterDataLoss: true } : {});
       } catch (error) {
-        if (urgent) this.#urgent = true;
+        if (lossSeenAt) this.#lossSeenAt ??= lossSeenAt;
         this.options.log.warn({ err: error }, 'reconciler: pass failed; trying again at the next one');
       }
       if (!this.#running) break;
-      if (this.#urgent) continue;
+      if (this.#lossSeenAt) continue;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
