@@ -7,15 +7,19 @@
  * Refused: strings (values or keys) that are not well-formed Unicode (a lone
  * surrogate: jsonb and text refuse it), strings holding NUL (`\u0000`:
  * neither jsonb nor text can hold it), integers PostgreSQL's `int` column
- * cannot hold (attempts), dates outside `timestamptz`'s range, and nesting
+ * cannot hold (attempts), dates outside the years 0001-9999, and nesting
  * deeper than `MAX_STORABLE_DEPTH` (PostgreSQL's JSON parser has a stack limit).
  */
 
 /** Deepest nesting of a stored JSON value (arrays and objects). */
 export const MAX_STORABLE_DEPTH = 512;
 export const INT32_MAX = 2_147_483_647;
-/** timestamptz spans 4713 BC to 294276 AD; JavaScript dates stop at 275760 AD. */
-const MIN_TIMESTAMP_MS = Date.UTC(-4712, 0, 1);
+/**
+ * Dates travel as `toISOString()` text, which PostgreSQL reads only for the
+ * years 0001 to 9999 (year 0000 and the six-digit forms are refused).
+ */
+const MIN_TIMESTAMP_MS = new Date('0001-01-01T00:00:00.000Z').getTime();
+const MAX_TIMESTAMP_MS = new Date('9999-12-31T23:59:59.999Z').getTime();
 
 export interface Unstorable {
   /** Where, as a dot path (`output.summary`, `error`). */
@@ -46,7 +50,7 @@ export function findUnstorable(value: unknown, root = 'value'): Unstorable | nul
       return { path, problem: 'is a BigInt (not JSON)' };
     } else if (current instanceof Date) {
       const ms = current.getTime();
-      if (Number.isNaN(ms) || ms < MIN_TIMESTAMP_MS) return { path, problem: 'is a date PostgreSQL cannot store' };
+      if (Number.isNaN(ms) || ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) return { path, problem: 'is a date PostgreSQL cannot store' };
     } else if (current !== null && typeof current === 'object') {
       if (depth >= MAX_STORABLE_DEPTH) return { path, problem: `nests deeper than ${MAX_STORABLE_DEPTH} levels` };
       if (Array.isArray(current)) {

@@ -66,6 +66,15 @@ function asDead(outcome: WorkflowOutcome, problem: string): WorkflowFailure {
   };
 }
 
+/**
+ * A failure's texts are made storable rather than refused (a worker's error
+ * message may quote anything; losing a NUL in it costs nothing).
+ */
+function withStorableTexts(outcome: WorkflowOutcome): WorkflowOutcome {
+  if (outcome.kind !== 'failed') return outcome;
+  return { ...outcome, error: toStorableText(outcome.error), deadReason: outcome.deadReason === null ? null : toStorableText(outcome.deadReason) };
+}
+
 /** What is wrong with an outcome before any SQL, or null. */
 function problemOf(outcome: WorkflowOutcome, maxOutcomeBytes: number): string | null {
   const unstorable = findUnstorableOutcome(outcome as unknown as { attempt: number } & Record<string, unknown>);
@@ -82,7 +91,7 @@ function isConnectionLoss(error: unknown): boolean {
 }
 
 /** Writes outcomes; when the statement fails on data, halves the batch until each bad entry stands alone. */
-async function writeIsolated(
+export async function writeIsolated(
   em: () => SqlEntityManager,
   outcomes: WorkflowOutcome[],
   options: CheckOptions,
@@ -118,8 +127,9 @@ export async function recordCheckedOutcomes(em: () => SqlEntityManager, batch: r
   const killedByRun = new Map<string, WorkflowFailure>();
   /** What arrived, by run: a refusal keeps the outcome as sent, not its dead form. */
   const received = new Map<string, WorkflowOutcome>();
-  for (const outcome of collapseOutcomes(batch)) {
-    received.set(outcome.runId, outcome);
+  for (const arrived of collapseOutcomes(batch)) {
+    received.set(arrived.runId, arrived);
+    const outcome = withStorableTexts(arrived);
     if (outcome.attempt > options.maxAttempt) {
       result.refused.push({ outcome, reason: 'implausible_attempt', detail: `attempt ${outcome.attempt} is more than ${options.maxAttempt}, the most a run can make` });
       continue;
