@@ -12,8 +12,8 @@
  *   dispatched, workflow or task not the run's, attempt beyond what the
  *   run's attempts allow): never written, kept in `outcome_quarantine`;
  * - ignored: a normal consequence of at-least-once delivery (the run is
- *   already final, or a failure older than the attempts recorded): nothing
- *   to keep, counted only.
+ *   already final, a failure older than the attempts recorded, or another
+ *   outcome of the same run in the batch wins): nothing to keep, counted only.
  *
  * Cost: the common case is one statement for the whole batch. Outcomes the
  * UPDATE left alone cost one SELECT to explain. If the batch statement fails
@@ -31,7 +31,7 @@ import { collapseOutcomes, readRunStates, recordOutcomes, waitForRelays, type Ru
 export const UNSTORABLE_DEAD_REASON = 'unstorable outcome';
 
 export type RefusalReason = 'unknown_run' | 'not_dispatched' | 'workflow_mismatch' | 'task_mismatch' | 'implausible_attempt' | 'unwritable';
-export type IgnoredReason = 'run_final' | 'stale_attempt';
+export type IgnoredReason = 'run_final' | 'stale_attempt' | 'superseded';
 
 export interface CheckOptions {
   /** Highest plausible attempt number (attempts + stalls allowed + 1). */
@@ -127,7 +127,11 @@ export async function recordCheckedOutcomes(em: () => SqlEntityManager, batch: r
   const killedByRun = new Map<string, WorkflowFailure>();
   /** What arrived, by run: a refusal keeps the outcome as sent, not its dead form. */
   const received = new Map<string, WorkflowOutcome>();
-  for (const arrived of collapseOutcomes(batch)) {
+  const kept = collapseOutcomes(batch);
+  const keptSet = new Set(kept);
+  // Another outcome of the same run in this batch wins (final over not, then the later attempt).
+  for (const outcome of batch) if (!keptSet.has(outcome)) result.ignored.push({ outcome, reason: 'superseded' });
+  for (const arrived of kept) {
     received.set(arrived.runId, arrived);
     const outcome = withStorableTexts(arrived);
     if (outcome.attempt > options.maxAttempt) {
