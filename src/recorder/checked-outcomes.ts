@@ -162,9 +162,15 @@ export async function recordCheckedOutcomes(em: () => SqlEntityManager, batch: r
   const refusedIds = new Set(result.refused.map((r) => r.outcome.runId));
   let left = toWrite.filter((o) => !changed.has(o.runId) && !refusedIds.has(o.runId));
   let states = await readRunStates(em(), left.map((o) => o.runId));
-  const notYetQueued = left.filter((o) => states.get(o.runId)?.status === 'pending');
+  // A run still pending may belong to a relay that sent its job and has not
+  // committed yet; one that looks fine may have been committed by that relay
+  // between the UPDATE and the SELECT. Either way: wait for the relays, then
+  // try once more, and only then explain what is left.
+  const notYetQueued = left.filter((o) => {
+    const status = states.get(o.runId)?.status;
+    return status !== undefined && !['completed', 'failed', 'dead'].includes(status);
+  });
   if (notYetQueued.length > 0) {
-    // Most likely the relay that sent these jobs has not committed yet: wait for it, then try again.
     await waitForRelays(em(), notYetQueued.map((o) => o.runId));
     const retried = await writeIsolated(em, notYetQueued, options);
     for (const id of retried.changed) changed.add(id);

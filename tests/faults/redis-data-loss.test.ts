@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import type { ControlPlane } from '../../src/control-plane/control-plane.js';
 import { startPrivateRedis } from '../../src/demo/ensure-redis.js';
 import { WorkflowRun } from '../../src/entities/index.js';
 import { waitFor } from '../support/wait-for.js';
@@ -21,8 +22,11 @@ type PrivateRedis = Awaited<ReturnType<typeof startPrivateRedis>>;
 describe('Redis loses its data', () => {
   let harness: FaultHarness | undefined;
   let redis: PrivateRedis | undefined;
+  let second: ControlPlane | undefined;
 
   afterEach(async () => {
+    await second?.close();
+    second = undefined;
     await harness?.close();
     await redis?.stop();
     harness = undefined;
@@ -74,5 +78,35 @@ describe('Redis loses its data', () => {
       client.disconnect();
     }
     await expectEveryRunCompletedOnce(runIds);
+  }, 150_000);
+
+  it('two control planes reconciling at once re-send each lost run once', async () => {
+    redis = await startPrivateRedis();
+    // Small batches, so the two passes interleave over the same runs; no automatic passes.
+    const config = { NYX_RECONCILE_BATCH: '100' };
+    harness = await FaultHarness.open('two-reconcilers', { redisUrl: redis.url, config, reconciler: false });
+    second = await harness.openSecondControlPlane(config);
+    const runIds = await harness.spawn({ motivationType: 'test-sleep', count: RUNS, metadata: { sleepMs: 1 } });
+    await waitFor('every run in Redis', async () => (await count('queued')) === RUNS, 60_000);
+    const client = new Redis(redis.url);
+    try {
+      await client.flushdb();
+    } finally {
+      client.disconnect();
+    }
+    const now = new Date();
+    const passes = await Promise.all([harness.cp.reconciler.reconcileOnce({ sentBefore: now }), second.reconciler.reconcileOnce({ sentBefore: now })]);
+    expect(passes[0].resent + passes[1].resent).toBe(RUNS);
+    // Statements and round trips grow with batches, not runs.
+    for (const pass of passes) expect(pass.redisRoundTrips).toBeLessThanOrEqual(pass.batches);
+
+    await waitFor('every lost run back in Redis', async () => (await harness!.workflows.getJobCountByTypes('wait')) === RUNS, 60_000, 100);
+    // A third pass finds nothing to do: every job is there again.
+    expect((await second.reconciler.reconcileOnce({ sentBefore: new Date() })).resent).toBe(0);
+    await harness.startWorker({ NYX_WORKER_CONCURRENCY: '50' });
+    await waitFor('every run completed', async () => (await count('completed')) === RUNS, 90_000, 250);
+    const runs = await harness.orm.em.fork().find(WorkflowRun, { id: { $in: runIds } });
+    expect(runs.filter((run) => run.status !== 'completed' || run.attempts !== 1)).toEqual([]);
+    await harness.expectNothingLeftBehind();
   }, 150_000);
 });
