@@ -115,7 +115,7 @@ function classify(outcome: WorkflowOutcome, state: RunState | undefined): { refu
   if (outcome.workflow !== state.workflow && !(outcome.workflow === null && outcome.kind === 'failed')) {
     return { refused: 'workflow_mismatch', detail: `outcome names workflow ${JSON.stringify(outcome.workflow)}, the run is ${JSON.stringify(state.workflow)}` };
   }
-  if (outcome.taskId !== null && outcome.taskId !== state.taskId) {
+  if (outcome.kind === 'completed' && outcome.taskId !== null && outcome.taskId !== state.taskId) {
     return { refused: 'task_mismatch', detail: `outcome names task ${outcome.taskId}, the run's is ${state.taskId}` };
   }
   return { ignored: 'stale_attempt', detail: `attempt ${outcome.attempt} is older than the ${state.attempts} recorded` };

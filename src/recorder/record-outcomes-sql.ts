@@ -9,8 +9,9 @@
  * - a run that reached a final status (completed, failed, dead) is never
  *   touched again;
  * - a run never dispatched (`pending`) is not touched: no worker has its job;
- * - the workflow (and task, when given) must be the run's own; a completed
- *   outcome must name its workflow;
+ * - the workflow must be the run's own (a failure may name none: its payload
+ *   was unreadable); a completed outcome that names a task must name the run's (a
+ *   failure's task id comes from a payload that may be the very problem);
  * - the attempt must be at most `maxAttempt`;
  * - a non-final failure applies only if its attempt is not older than the
  *   attempts already recorded.
@@ -91,7 +92,7 @@ export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly Wo
       where r.id = v.id
         and r.status not in ('pending', 'completed', 'failed', 'dead')
         and (r.workflow = v.workflow or (v.workflow is null and v.kind = 'failed'))
-        and (v.task_id is null or r.task_id = v.task_id)
+        and (v.kind = 'failed' or v.task_id is null or r.task_id = v.task_id)
         and v.attempt <= ?
         and (v.final or v.attempt >= r.attempts)
       returning r.id`,
