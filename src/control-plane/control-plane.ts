@@ -85,8 +85,9 @@ export class ControlPlane {
       log: log.child({ component: 'recorder' }),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
       ...(options.onChecked ? { onChecked: options.onChecked } : {}),
-      // The most starts a job can see: its attempts, plus the stalls workers allow (and BullMQ's one more).
-      maxAttempt: config.NYX_JOB_ATTEMPTS + config.NYX_MAX_STALLED_COUNT + 2,
+      // A job starts at most attempts + stalls allowed + 1 times, but retries from the
+      // dashboard keep counting: only an absurd attempt number is refused.
+      maxAttempt: Math.max(1_000, 10 * (config.NYX_JOB_ATTEMPTS + config.NYX_MAX_STALLED_COUNT + 2)),
       maxOutcomeBytes: config.NYX_MAX_RESULT_BYTES,
       maxJobBytes: Math.max(config.NYX_MAX_RESULTS_JOB_BYTES, config.NYX_MAX_RESULT_BYTES),
       writeDeadLetters: async (letters) => {
