@@ -88,9 +88,10 @@ export class RunReconciler {
   #lossSeenAt: Date | null = null;
   #checkingMarker: Promise<void> | null = null;
   #readyListener: (() => void) | null = null;
+  #checkedOnce = false;
   /** Runs re-sent since start. */
   reconciled = 0;
-  /** Times the marker was found gone (Redis lost its data, or is new). */
+  /** Times the marker was found gone after start: Redis lost its data while this control plane ran. */
   dataLossDetected = 0;
   lastPass: ReconcilePass | null = null;
 
@@ -139,11 +140,14 @@ export class RunReconciler {
         const client = await redisOf(this.options.queue(this.options.markerQueue));
         const written = await client.set(this.#markerKey, this.#epoch, 'NX');
         if (written === 'OK') {
-          this.dataLossDetected += 1;
-          this.options.log.warn({ key: this.#markerKey }, 'reconciler: Redis has lost its data (or is new); reconciling now');
+          if (this.#checkedOnce) this.dataLossDetected += 1;
+          // At start a missing marker may just be a new Redis or prefix; the pass warns if it finds anything lost.
+          const level = this.#checkedOnce ? 'warn' : 'info';
+          this.options.log[level]({ key: this.#markerKey }, 'reconciler: Redis has lost its data (or is new); reconciling now');
           this.#lossSeenAt = new Date();
           this.#wakeup?.();
         }
+        this.#checkedOnce = true;
       } catch {
         // Redis unreachable: nothing to conclude.
       } finally {
