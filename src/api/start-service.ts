@@ -102,6 +102,8 @@ export async function startService(config: Config, options: StartServiceOptions 
       orm,
       registry,
       onRecorded: (outcomes) => metrics?.observeOutcomes(outcomes),
+      onReconciled: (pass) => metrics?.observeReconcilePass(pass),
+      onChecked: (checked) => metrics?.observeChecked(checked),
     });
     const cp = controlPlane;
     const queues = deploymentQueues(cp, registry);

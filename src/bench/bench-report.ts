@@ -62,6 +62,15 @@ export function formatBenchReport(report: BenchReport): string {
     ['CPU s: bench process / workers / Redis / PostgreSQL', cpu(raw.cpuSeconds), cpu(full.cpuSeconds), ''],
     ['spawn → relayed, finished → recorded p50 / p99', '', `${pair(full.spawnToRelayedMs)}, ${pair(full.finishedToRecordedMs)}`, ''],
     [`outcomes per recorder commit (mean / max)`, '', `${full.recorderBatch.mean} / ${full.recorderBatch.max}`, ''],
+    ...(['underLoad', 'idle'] as const).map((when) => {
+      const pass = full.reconciler[when];
+      return [
+        `reconciler pass ${when === 'idle' ? 'idle' : 'under load'}: runs checked, SQL, Redis round trips, ms`,
+        '',
+        `${pass.checked}, ${pass.statements}, ${pass.redisRoundTrips}, ${pass.durationMs}`,
+        '',
+      ];
+    }),
     ['worker process RSS (now / peak)', `${mb(raw.workerRssMb)} / ${mb(raw.workerPeakRssMb)}`, `${mb(full.workerRssMb)} / ${mb(full.workerPeakRssMb)}`, ''],
     ['control plane RSS (now / peak)', '', `${mb(report.controlPlaneRssMb)} / ${mb(report.controlPlanePeakRssMb)}`, ''],
     ['completed', `${raw.completed}/${raw.jobs}`, `${full.completed}/${full.jobs}`, ''],

@@ -43,7 +43,22 @@ export interface IdleLatency {
   sqlPerSpawn: number;
 }
 
+/** One reconciler pass (run-reconciler.ts), looking at every run PostgreSQL says is in Redis. */
+export interface ReconcileCost {
+  /** Runs whose job was looked up. */
+  checked: number;
+  /** Runs sent again (0 here: nothing was lost). */
+  resent: number;
+  /** SQL statements of the pass, counted from the ORM's log (BEGIN/COMMIT included). */
+  statements: number;
+  /** Redis round trips of the pass (pipelines; counted by the reconciler). */
+  redisRoundTrips: number;
+  durationMs: number;
+}
+
 export interface FullPhaseResult extends PhaseResult {
+  /** The reconciler's cost: with every spawned run in Redis (under load), and with none (idle). */
+  reconciler: { underLoad: ReconcileCost; idle: ReconcileCost };
   /** SQL statements per spawn call of `batchSize` tasks (mean; min and max show it is constant). */
   sqlPerBatch: number;
   sqlPerBatchMin: number;

@@ -19,7 +19,7 @@ import type { Orm } from '../db/orm.js';
 import { WorkerPool } from '../demo/worker-pool.js';
 import type { Logger } from '../logging/logger.js';
 import { BENCH_MOTIVATION_TYPE } from './bench-payload.js';
-import type { FullPhaseResult, IdleLatency, ProgressFn } from './bench-types.js';
+import type { FullPhaseResult, IdleLatency, ProgressFn, ReconcileCost } from './bench-types.js';
 import { CpuMeter } from './cpu-usage.js';
 import { readJobTimes } from './job-timings.js';
 import { latencyStats, round } from './latency-stats.js';
@@ -80,6 +80,8 @@ export async function runFullPhase(options: FullPhaseOptions): Promise<FullPhase
       for (const run of runs) spawnedAt.set(run.runId, at);
     }
     const spawned = Date.now();
+    // Under load: every run spawned so far and not yet recorded is looked up, no grace.
+    const underLoad = await measureReconcile(cp, options.sql);
     await tracker.waitForCount(taskIds.length, Math.max(0, options.deadline - Date.now()), (done) => options.progress(done, taskIds.length));
     const cpuSeconds = await cpu.stop();
     const batches = sqlPerBatch.length;
@@ -97,7 +99,9 @@ export async function runFullPhase(options: FullPhaseOptions): Promise<FullPhase
     const statuses = await countRunsByStatus(cp.em(), runIds);
 
     const idle = await measureIdle(cp, tracker, options, queueName);
+    const reconcileIdle = await measureReconcile(cp, options.sql);
     return {
+      reconciler: { underLoad, idle: reconcileIdle },
       jobs: taskIds.length,
       completed: statuses.completed,
       durationMs,
@@ -127,6 +131,12 @@ export async function runFullPhase(options: FullPhaseOptions): Promise<FullPhase
     await pool?.stop();
     await cp.close();
   }
+}
+
+/** One reconciler pass over every run in Redis per PostgreSQL (sent before now: no grace). */
+async function measureReconcile(cp: ControlPlane, sql: FullPhaseOptions['sql']): Promise<ReconcileCost> {
+  const { result: pass, statements } = await sql.measure(() => cp.reconciler.reconcileOnce({ sentBefore: new Date() }));
+  return { checked: pass.checked, resent: pass.resent, statements, redisRoundTrips: pass.redisRoundTrips, durationMs: pass.durationMs };
 }
 
 /** Single spawns with nothing else going on: the latency a lone request sees. */

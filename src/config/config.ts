@@ -101,6 +101,18 @@ const WorkerEnv = z.object({
       return { max: max!, duration: duration! };
     }),
   ).optional(),
+  /**
+   * Largest outcome (one run's result, as JSON), in bytes. A worker fails a
+   * run whose result is bigger (dead, reason `unstorable result`); the
+   * recorder refuses a bigger one into the quarantine. @defaultValue 1048576 (1 MiB)
+   */
+  NYX_MAX_RESULT_BYTES: intFromEnv(1_024, 256 * 1_048_576).default(1_048_576),
+  /**
+   * Largest results job (a worker's batch of outcomes, as JSON), in bytes.
+   * Workers split bigger batches; the recorder refuses a bigger job into the
+   * quarantine. Raised to NYX_MAX_RESULT_BYTES if lower. @defaultValue 8388608 (8 MiB)
+   */
+  NYX_MAX_RESULTS_JOB_BYTES: intFromEnv(1_024, 512 * 1_048_576).default(8_388_608),
   /** pino level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -124,6 +136,18 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_RECORDER_BATCH: intFromEnv(1, 10_000).default(500),
   /** Dispatched outbox rows older than this are pruned, in ms. @defaultValue 86400000 (1 day) */
   NYX_OUTBOX_RETENTION_MS: intFromEnv(0, 365 * 86_400_000).default(86_400_000),
+  /** Time between two passes of the reconciler (runs whose job Redis lost are sent again), in ms. @defaultValue 30000 */
+  NYX_RECONCILE_INTERVAL_MS: intFromEnv(100, 86_400_000).default(30_000),
+  /**
+   * The reconciler leaves alone runs sent less than this long ago, in ms:
+   * longer than a result takes from a worker to the recorder. After a
+   * detected Redis data loss the first pass has no grace. @defaultValue 30000
+   */
+  NYX_RECONCILE_GRACE_MS: intFromEnv(0, 86_400_000).default(30_000),
+  /** Runs the reconciler checks per batch (one SELECT, one pipelined EXISTS). @defaultValue 1000 */
+  NYX_RECONCILE_BATCH: intFromEnv(1, 100_000).default(1_000),
+  /** How often the reconciler reads its marker key to notice that Redis lost its data, in ms. @defaultValue 1000 */
+  NYX_RECONCILE_MARKER_CHECK_MS: intFromEnv(50, 600_000).default(1_000),
   /** Largest serialized payload the producer accepts, in bytes. @defaultValue 65536 */
   NYX_MAX_PAYLOAD_BYTES: intFromEnv(256, 10_000_000).default(65_536),
   /** HTTP port of `nyx start` (API, dashboard, health, metrics); 0 picks a free one. @defaultValue 3000 */

@@ -1,7 +1,8 @@
 /**
  * The control plane: the only process with a database connection. It owns the
  * ORM, spawns (producer → outbox), relays the outbox to BullMQ, and records
- * results. Several control planes may run against the same PostgreSQL and
+ * results, and reconciles (runs whose job Redis lost are sent again).
+ * Several control planes may run against the same PostgreSQL and
  * Redis: relays share the outbox through SKIP LOCKED, recorders share the
  * results queue, and recording is idempotent.
  */
@@ -14,8 +15,10 @@ import type { Logger } from '../logging/logger.js';
 import { OutboxListener } from '../outbox/outbox-listener.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { readOutboxLag, type OutboxLag } from '../outbox/outbox-sql.js';
+import { RunReconciler, type ReconcilePass } from '../outbox/run-reconciler.js';
 import { spawnTasks, type SpawnedRun, type SpawnRequestOptions } from '../producers/spawn-tasks.js';
-import { ResultsRecorder } from '../recorder/results-recorder.js';
+import { ResultsRecorder, type ResultsRecorderOptions } from '../recorder/results-recorder.js';
+import { deadLetterJobId } from '../dto/dead-letter.js';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import type { QueueNaming } from '../redis/queue-naming.js';
 import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
@@ -33,7 +36,13 @@ export interface ControlPlaneOptions {
   relay?: boolean;
   /** Run the recorder in this process. @defaultValue true */
   recorder?: boolean;
+  /** Run the reconciler in this process (re-sends runs whose job Redis lost). @defaultValue true */
+  reconciler?: boolean;
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
+  /** Called after every reconciler pass (metrics). */
+  onReconciled?: (pass: ReconcilePass) => void;
+  /** Called after every recorded batch with the outcomes refused and ignored (metrics). */
+  onChecked?: ResultsRecorderOptions['onChecked'];
 }
 
 export class ControlPlane {
@@ -42,6 +51,7 @@ export class ControlPlane {
   readonly naming: QueueNaming;
   readonly relay: OutboxRelay;
   readonly recorder: ResultsRecorder;
+  readonly reconciler: RunReconciler;
   #listener: OutboxListener | null = null;
   #started = false;
 
@@ -74,6 +84,28 @@ export class ControlPlane {
       stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
       log: log.child({ component: 'recorder' }),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
+      ...(options.onChecked ? { onChecked: options.onChecked } : {}),
+      // A job starts at most attempts + stalls allowed + 1 times, but retries from the
+      // dashboard keep counting: only an absurd attempt number is refused.
+      maxAttempt: Math.max(1_000, 10 * (config.NYX_JOB_ATTEMPTS + config.NYX_MAX_STALLED_COUNT + 2)),
+      maxOutcomeBytes: config.NYX_MAX_RESULT_BYTES,
+      maxJobBytes: Math.max(config.NYX_MAX_RESULTS_JOB_BYTES, config.NYX_MAX_RESULT_BYTES),
+      writeDeadLetters: async (letters) => {
+        await this.queues
+          .get(this.naming.deadLetterQueue)
+          .addBulk(letters.map((letter) => ({ name: 'dead', data: letter, opts: { jobId: deadLetterJobId(letter.runId) } })));
+      },
+    });
+    this.reconciler = new RunReconciler({
+      em: () => orm.em.fork(),
+      queue: (name) => this.queues.get(name),
+      markerQueue: this.naming.resultsQueue,
+      intervalMs: config.NYX_RECONCILE_INTERVAL_MS,
+      graceMs: config.NYX_RECONCILE_GRACE_MS,
+      batchSize: config.NYX_RECONCILE_BATCH,
+      markerCheckMs: config.NYX_RECONCILE_MARKER_CHECK_MS,
+      log: log.child({ component: 'reconciler' }),
+      ...(options.onReconciled ? { onPass: options.onReconciled } : {}),
     });
   }
 
@@ -98,6 +130,7 @@ export class ControlPlane {
       }
     }
     if (this.options.recorder !== false) this.recorder.start();
+    if (this.options.reconciler !== false) await this.reconciler.start();
   }
 
   /**
@@ -133,6 +166,7 @@ export class ControlPlane {
 
   /** Stops the relay after its batch, flushes the recorder, closes connections. */
   async close(): Promise<void> {
+    await this.reconciler.stop();
     await this.relay.stop();
     await this.#listener?.close();
     await this.recorder.close();

@@ -17,6 +17,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { WorkflowOutcome } from '../dto/index.js';
 import type { OutboxLag } from '../outbox/outbox-sql.js';
 import { failureReason } from './failure-reason.js';
+import type { ReconcilePass } from '../outbox/run-reconciler.js';
+import type { ResultsRecorderOptions } from '../recorder/results-recorder.js';
+
+type CheckedBatch = Parameters<NonNullable<ResultsRecorderOptions['onChecked']>>[0];
 
 export interface ServiceMetricsOptions {
   /** Queues to report, by the name shown in the `queue` label. */
@@ -35,6 +39,11 @@ export class ServiceMetrics {
   readonly #runsFinished: Counter<'workflow' | 'status'>;
   readonly #failures: Counter<'workflow' | 'reason' | 'final'>;
   readonly #deadLetters: Counter<'workflow' | 'reason'>;
+  readonly #reconciled: Counter;
+  readonly #reconcilePasses: Counter<'after_data_loss'>;
+  readonly #lastReconcile: Gauge;
+  readonly #refused: Counter<'reason'>;
+  readonly #ignored: Counter<'reason'>;
 
   constructor(options: ServiceMetricsOptions) {
     const registers = [this.registry];
@@ -114,7 +123,49 @@ export class ServiceMetrics {
       labelNames: ['workflow', 'reason'],
       registers,
     });
+    this.#reconciled = new Counter({
+      name: 'nyx_reconciled_runs_total',
+      help: 'Runs this control plane sent again because their BullMQ job was gone from Redis.',
+      registers,
+    });
+    this.#reconcilePasses = new Counter({
+      name: 'nyx_reconcile_passes_total',
+      help: 'Reconciler passes of this control plane; after_data_loss="true": started by a detected Redis data loss.',
+      labelNames: ['after_data_loss'],
+      registers,
+    });
+    this.#lastReconcile = new Gauge({
+      name: 'nyx_reconcile_last_pass_timestamp_seconds',
+      help: 'When the last reconciler pass of this control plane ended (Unix time).',
+      registers,
+    });
+    this.#refused = new Counter({
+      name: 'nyx_outcomes_refused_total',
+      help: 'Outcomes refused into the quarantine, never written, by reason (unknown_run, not_dispatched, workflow_mismatch, …).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.#ignored = new Counter({
+      name: 'nyx_outcomes_ignored_total',
+      help: 'Outcomes left alone as at-least-once duplicates: run already final, or an attempt older than the one recorded.',
+      labelNames: ['reason'],
+      registers,
+    });
   }
+
+  /** The control plane's `onReconciled` callback. */
+  readonly observeReconcilePass = (pass: ReconcilePass): void => {
+    this.#reconciled.inc(pass.resent);
+    this.#reconcilePasses.inc({ after_data_loss: String(pass.afterDataLoss) });
+    this.#lastReconcile.set(pass.at.getTime() / 1000 + pass.durationMs / 1000);
+  };
+
+  /** The recorder's `onChecked` callback. */
+  readonly observeChecked = (checked: CheckedBatch): void => {
+    for (const { reason } of checked.refused) this.#refused.inc({ reason });
+    if (checked.refusedJobs > 0) this.#refused.inc({ reason: 'oversized_job' }, checked.refusedJobs);
+    for (const { reason } of checked.ignored) this.#ignored.inc({ reason });
+  };
 
   /** The recorder's `onRecorded` callback. */
   readonly observeOutcomes = (outcomes: readonly WorkflowOutcome[]): void => {

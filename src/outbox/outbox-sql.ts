@@ -11,7 +11,6 @@
  * second send a no-op in BullMQ.
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { OutboxMessage } from '../entities/index.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';
 
@@ -167,7 +166,22 @@ export async function readOutboxLag(em: SqlEntityManager): Promise<OutboxLag> {
   return { pending: Number(row?.pending ?? 0), oldestPendingAgeMs: oldest === null ? 0 : Math.max(0, Date.now() - oldest) };
 }
 
-/** Deletes dispatched rows older than `before`; returns how many. */
+/**
+ * Deletes dispatched rows older than `before` whose run is final (or gone);
+ * returns how many. A run that is not final keeps its row whatever its age:
+ * the row holds the payload the reconciler re-sends when Redis lost the job
+ * (run-reconciler.ts).
+ */
 export async function pruneDispatched(em: SqlEntityManager, before: Date): Promise<number> {
-  return em.nativeDelete(OutboxMessage, { dispatchedAt: { $ne: null, $lt: before } });
+  const [row] = await em.execute<{ pruned: string | number }[]>(
+    `with pruned as (
+       delete from outbox_message o
+        where o.dispatched_at is not null and o.dispatched_at < ?
+          and not exists (select 1 from workflow_run r where r.id = o.run_id and r.status not in ('completed', 'failed', 'dead'))
+        returning 1
+     )
+     select count(*) as pruned from pruned`,
+    [before.toISOString()],
+  );
+  return Number(row?.pruned ?? 0);
 }

@@ -4,13 +4,14 @@
  * becomes a metric label (the details stay in the error message).
  */
 import { UnrecoverableError } from 'bullmq';
+import { cutToBytes, toStorableText } from '../dto/storable.js';
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import { StalledTooOftenError } from './stalled-too-often-error.js';
 
 /** BullMQ's own message when it fails a job that stalled past `maxStalledCount`. */
 export const BULLMQ_STALLED_MESSAGE = 'job stalled more than allowable limit';
 
-const UNRECOVERABLE_NAMES = new Set(['UnrecoverableError', 'WorkflowUnrecoverableError', 'InvalidPayloadError', 'StalledTooOftenError']);
+const UNRECOVERABLE_NAMES = new Set(['UnrecoverableError', 'WorkflowUnrecoverableError', 'InvalidPayloadError', 'StalledTooOftenError', 'UnstorableResultError']);
 
 /**
  * True for BullMQ's `UnrecoverableError` and its subclasses — also when they
@@ -35,12 +36,14 @@ export function asBullmqError(error: unknown): Error {
 
 export function errorMessage(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : `thrown non-error: ${String(error)}`;
-  return text.slice(0, 4_000);
+  // Always storable: the message is recorded as the run's error.
+  return cutToBytes(toStorableText(text), 4_000);
 }
 
 /** Why a run is dead, for a final failure. `attempts`: failed attempts counted, `stalls`: the job's stalled counter. */
 export function deadReasonOf(error: unknown, counts: { attempts: number; stalls: number }): string {
   if (error instanceof InvalidPayloadError || (error instanceof Error && error.name === 'InvalidPayloadError')) return 'invalid payload';
+  if (error instanceof Error && error.name === 'UnstorableResultError') return 'unstorable result';
   if (isStalledFailure(error)) return `stalled too often (${counts.stalls})`;
   if (isUnrecoverable(error)) return 'unrecoverable error';
   return `attempts exhausted (${counts.attempts})`;

@@ -62,6 +62,8 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     lockDurationMs: config.NYX_LOCK_DURATION_MS,
     stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
     maxStalledCount: config.NYX_MAX_STALLED_COUNT,
+    maxResultBytes: config.NYX_MAX_RESULT_BYTES,
+    maxResultsJobBytes: config.NYX_MAX_RESULTS_JOB_BYTES,
   });
   try {
     await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));

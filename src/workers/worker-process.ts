@@ -36,6 +36,10 @@ export interface WorkerProcessOptions {
   lockDurationMs?: number;
   /** Times a job may come back from stalled-job recovery and still run (then: dead, `stalled too often`). @defaultValue 2 */
   maxStalledCount?: number;
+  /** Largest outcome, in bytes of JSON; a bigger result fails its run. @defaultValue 1048576 */
+  maxResultBytes?: number;
+  /** Largest results job, in bytes of JSON. @defaultValue 8388608 */
+  maxResultsJobBytes?: number;
 }
 
 export interface WorkerHandle {
@@ -57,7 +61,12 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   const maxStalledCount = options.maxStalledCount ?? 2;
   /** Reports started by `failed` events; close() waits for them before closing the queues they write to. */
   const reports = new Set<Promise<void>>();
-  const reporter = new OutcomeReporter(results, deadLetters);
+  const reporter = new OutcomeReporter(results, deadLetters, {
+    signal: shutdown.signal,
+    ...(options.maxResultBytes !== undefined ? { maxOutcomeBytes: options.maxResultBytes } : {}),
+    ...(options.maxResultsJobBytes !== undefined ? { maxJobBytes: options.maxResultsJobBytes } : {}),
+    onRetry: (error, failures) => options.log.warn({ err: error, failures }, 'worker: Redis refused a report; keeping the job and retrying'),
+  });
   const processor = createWorkflowProcessor({
     registry: options.registry,
     reporter,

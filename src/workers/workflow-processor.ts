@@ -34,6 +34,8 @@ import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecove
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
 import { StalledTooOftenError } from './stalled-too-often-error.js';
+import { UnstorableResultError } from './unstorable-result-error.js';
+import { findUnstorableOutcome } from '../dto/storable.js';
 import { UnreadableJobData } from './unreadable-job-data.js';
 
 export interface ProcessorLogger {
@@ -168,6 +170,10 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       if (!checked.success) {
         throw new UnrecoverableError(`workflow "${workflow.name}" returned output that is not plain JSON: ${z.prettifyError(checked.error)}`);
       }
+      // Never send what the recorder could not store: the run ends here, with the reason.
+      const unstorable = findUnstorableOutcome(result);
+      const problem = unstorable ? `${unstorable.path} ${unstorable.problem}` : deps.reporter.problemWith(result as WorkflowOutcomeWire);
+      if (problem) throw new UnstorableResultError(runId, workflow.name, problem);
       await deps.reporter.report(result as WorkflowOutcomeWire);
       return result;
     } catch (error) {

@@ -32,6 +32,14 @@ export function topKeywords(text: string, limit: number): { word: string; count:
     .map(([word, { count }]) => ({ word, count }));
 }
 
+/**
+ * At most `max` characters, counted and cut by code points: a cut never
+ * falls inside a surrogate pair, so the result is always valid Unicode (a
+ * lone surrogate is text PostgreSQL cannot store).
+ */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+  if (text.length <= max) return text;
+  const codePoints = Array.from(text);
+  if (codePoints.length <= max) return text;
+  return `${codePoints.slice(0, max - 1).join('').trimEnd()}…`;
 }

@@ -79,6 +79,10 @@ describe('GET /metrics after a run of N tasks on real worker processes', () => {
     expect(sample(text, 'nyx_outbox_pending')).toBe(0);
     expect(sample(text, 'nyx_outbox_oldest_pending_age_seconds')).toBe(0);
     expect(sample(text, 'nyx_process_resident_memory_bytes')).toBeGreaterThan(0);
+    // The reconciler passed at least once (at start: the prefix had no marker yet) and found nothing lost.
+    expect(sample(text, 'nyx_reconcile_passes_total', { after_data_loss: 'true' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'nyx_reconciled_runs_total')).toBe(0);
+    expect(sample(text, 'nyx_reconcile_last_pass_timestamp_seconds')).toBeGreaterThan(Date.UTC(2026, 0, 1) / 1000);
   });
 
   it('counts the corrupted run as a dead letter with its reason (the worker validated the edited data)', async () => {

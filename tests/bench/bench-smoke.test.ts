@@ -65,6 +65,10 @@ describe('nyx bench', () => {
     expect(report.full.sqlPerBatch).toBeGreaterThan(0);
     expect(report.full.sqlPerBatchMin).toBe(report.full.sqlPerBatchMax);
     expect(report.full.idle).toMatchObject({ samples: 5, sqlPerSpawn: positive });
+    // Idle: one claim in its transaction, no Redis command; under load: per batch, not per run.
+    expect(report.full.reconciler.idle).toMatchObject({ checked: 0, resent: 0, statements: 3, redisRoundTrips: 0 });
+    expect(report.full.reconciler.underLoad.resent).toBe(0);
+    expect(report.full.reconciler.underLoad.redisRoundTrips).toBeLessThanOrEqual(1);
     expect(report.full.idle.spawnToStartMs.count).toBe(5);
     expect(report.workerRssMb).toBeGreaterThan(0);
     expect(report.controlPlaneRssMb).toBeGreaterThan(0);

@@ -8,11 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Redis } from 'ioredis';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { freePort } from '../../src/demo/ensure-redis.js';
+import { canConnect, freePort } from '../../src/demo/ensure-redis.js';
+import { waitFor } from '../support/wait-for.js';
 import { startTestService, type TestService } from '../api/support/api-harness.js';
 
 interface Service {
@@ -24,9 +27,10 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   container_name?: string;
+  volumes?: string[];
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
 const services = compose.services;
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 
@@ -78,8 +82,11 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile);
     expect(JSON.parse(cmd![1]!)).toEqual(['node', 'bin/nyx.js', 'start']);
-    // Nothing from the host is mounted over the image.
-    for (const service of Object.values(services)) expect(service).not.toHaveProperty('volumes');
+    // Nothing from the host is mounted over the image; the data services keep their data in named volumes only.
+    for (const service of Object.values(services)) {
+      if (service.build !== undefined) expect(service).not.toHaveProperty('volumes');
+      for (const volume of service.volumes ?? []) expect(volume).toMatch(/^[a-z][a-z0-9-]*:\//);
+    }
   });
 
   it('the image has every package the code imports: `dependencies` and the peer dependencies it installs', () => {
@@ -120,6 +127,47 @@ describe('docker-compose.yml', () => {
     expect(cp.environment!.NYX_ADMIN_TOKEN).toMatch(/^\$\{NYX_ADMIN_TOKEN:\?.+\}$/);
     expect(cp.environment!.REDIS_URL).toBe(services.worker!.environment!.REDIS_URL);
     expect(cp.environment!.NYX_QUEUE_PREFIX).toBe(services.worker!.environment!.NYX_QUEUE_PREFIX);
+  });
+
+  it('runs Redis as production should: append-only file on a volume, noeviction (checked on a real redis-server)', async () => {
+    const redis = services.redis!;
+    expect(redis.volumes).toEqual(['redis-data:/data']);
+    expect(Object.keys(compose.volumes ?? {})).toEqual(expect.arrayContaining(['redis-data', 'postgres-data']));
+    const [program, ...args] = redis.command!;
+    expect(program).toBe('redis-server');
+    // The same arguments, with the data directory and port of a private server.
+    const dir = mkdtempSync(join(tmpdir(), 'nyx-compose-redis-'));
+    const port = await freePort();
+    const withDir = args.map((arg, i) => (args[i - 1] === '--dir' ? dir : arg));
+    const child = spawn('redis-server', [...withDir, '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
+    await waitFor('redis-server to answer', () => canConnect(port), 10_000, 50);
+    const client = new Redis({ port, host: '127.0.0.1' });
+    try {
+      expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+      expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
+      await client.set('kept', '1');
+    } finally {
+      client.disconnect();
+      await new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      });
+    }
+    // What was written survives the restart: the append-only file is in the volume's directory.
+    const again = spawn('redis-server', [...withDir, '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
+    await waitFor('redis-server to answer again', () => canConnect(port), 10_000, 50);
+    const reader = new Redis({ port, host: '127.0.0.1' });
+    try {
+      expect(await reader.get('kept')).toBe('1');
+    } finally {
+      reader.disconnect();
+      await new Promise((resolve) => {
+        again.once('exit', resolve);
+        again.kill('SIGKILL');
+      });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('has healthchecks for postgres, redis and the control plane (on /health)', () => {

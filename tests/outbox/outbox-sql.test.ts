@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Orm } from '../../src/db/orm.js';
 import { seedTasks } from '../../src/demo/seed.js';
 import { WorkflowRun } from '../../src/entities/index.js';
-import { claimOutboxBatch, markDispatched } from '../../src/outbox/outbox-sql.js';
+import { claimOutboxBatch, markDispatched, pruneDispatched } from '../../src/outbox/outbox-sql.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
+import { recordCheckedOutcomes } from '../../src/recorder/checked-outcomes.js';
 import { recordOutcomes } from '../../src/recorder/record-outcomes-sql.js';
 import { defaultRegistry } from '../../src/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
@@ -48,19 +49,37 @@ describe('outbox SQL', () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
     const [run] = await spawnTasks(orm.em.fork(), [taskId!], options);
     const at = new Date('2026-01-02T03:04:05.000Z');
+    let recording: ReturnType<typeof recordCheckedOutcomes> | undefined;
     await orm.em.fork().transactional(async (tx) => {
       const rows = await claimOutboxBatch(tx, 100);
       expect(rows.map((row) => row.runId)).toEqual([run!.runId]);
-      // The job is in Redis from addBulk on: its result may be recorded before this commit.
+      // The job is in Redis from addBulk on: its result may arrive before this commit.
       const now = new Date();
-      await recordOutcomes(orm.em.fork(), [
-        { kind: 'completed', runId: run!.runId, taskId: taskId!, workflow: run!.workflow, attempt: 1, startedAt: now, finishedAt: now, output: { ok: true } },
-      ]);
+      const outcome = { kind: 'completed' as const, runId: run!.runId, taskId: taskId!, workflow: run!.workflow, attempt: 1, startedAt: now, finishedAt: now, output: { ok: true } };
+      // The statement alone leaves a run that is still pending alone (no worker can have its job)...
+      expect(await recordOutcomes(orm.em.fork(), [outcome])).toEqual([]);
+      // ...and the recorder waits for the relay holding the run, then writes it.
+      recording = recordCheckedOutcomes(() => orm.em.fork(), [outcome], { maxAttempt: 10, maxOutcomeBytes: 65_536 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
       await markDispatched(tx, rows, at);
     });
+    expect((await recording!).changed.map((o) => o.runId)).toEqual([run!.runId]);
     const stored = await orm.em.fork().findOneOrFail(WorkflowRun, { id: run!.runId });
     expect(stored.status).toBe('completed');
     expect(stored.result).toEqual({ ok: true });
     expect(stored.queuedAt?.toISOString()).toBe(at.toISOString());
+  });
+
+  it('prunes dispatched rows only of final runs: a run not final keeps the payload the reconciler re-sends', async () => {
+    const taskIds = await seedTasks(orm.em.fork(), { tasks: 2 });
+    const [done, waiting] = await spawnTasks(orm.em.fork(), taskIds, options);
+    await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx, 100);
+      await markDispatched(tx, rows, new Date('2026-01-01T00:00:00Z'));
+    });
+    await orm.em.fork().execute(`update workflow_run set status = 'completed' where id = ?`, [done!.runId]);
+    expect(await pruneDispatched(orm.em.fork(), new Date())).toBeGreaterThanOrEqual(1);
+    const left = await orm.em.fork().execute<{ run_id: string }[]>(`select run_id from outbox_message where run_id = any(?::uuid[])`, [`{${done!.runId},${waiting!.runId}}`]);
+    expect(left.map((row) => row.run_id)).toEqual([waiting!.runId]);
   });
 });

@@ -11,6 +11,7 @@ import { spawnTasks } from '../../src/producers/spawn-tasks.js';
 import { recordOutcomes } from '../../src/recorder/record-outcomes-sql.js';
 import { defaultRegistry } from '../../src/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
+import { dispatchByHand } from '../faults/support/raw-jobs.js';
 
 describe('recordOutcomes', () => {
   let db: TestDatabase;
@@ -24,6 +25,8 @@ describe('recordOutcomes', () => {
   beforeEach(async () => {
     const ids = await seedTasks(orm.em.fork(), { tasks: 1 });
     const [run] = await spawnTasks(orm.em, ids, { registry: defaultRegistry, maxPayloadBytes: 65_536 });
+    // Dispatched (queued) as the relay would: the recorder writes outcomes only for runs a worker can have.
+    await dispatchByHand(orm.em.fork());
     runId = run!.runId;
   });
 

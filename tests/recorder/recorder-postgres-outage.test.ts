@@ -19,6 +19,7 @@ import { createMigratedDatabase, type TestDatabase } from '../support/test-datab
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait-for.js';
+import { dispatchByHand } from '../faults/support/raw-jobs.js';
 
 describe('results recorder with PostgreSQL away', () => {
   const prefix = uniquePrefix('recorder-pg');
@@ -33,6 +34,8 @@ describe('results recorder with PostgreSQL away', () => {
   beforeAll(async () => {
     ({ db, orm } = await createMigratedDatabase());
     [run] = (await spawnTasks(orm.em, await seedTasks(orm.em.fork(), { tasks: 1 }), { registry: defaultRegistry, maxPayloadBytes: 65_536 })) as [SpawnedRun];
+    // Dispatched (queued) as the relay would: the recorder writes outcomes only for runs a worker can have.
+    await dispatchByHand(orm.em.fork());
     const direct = new URL(db.url);
     proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
     const proxied = new URL(db.url);
@@ -79,7 +82,7 @@ describe('results recorder with PostgreSQL away', () => {
     const held = (await results.getJob(job.id!))!;
     expect(await held.getState()).toBe('active');
     expect(held.attemptsMade).toBe(0);
-    expect((await orm.em.fork().findOneOrFail(WorkflowRun, { id: run.runId })).status).toBe('pending');
+    expect((await orm.em.fork().findOneOrFail(WorkflowRun, { id: run.runId })).status).toBe('queued');
 
     await proxy.restore();
     await waitFor('the job to be acknowledged', async () => (await job.getState()) === 'completed', 20_000);

@@ -17,6 +17,7 @@ import { silentLog } from '../support/test-config.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';
+import { dispatchByHand } from '../faults/support/raw-jobs.js';
 
 describe('ResultsRecorder', () => {
   const prefix = uniquePrefix('recorder');
@@ -30,6 +31,8 @@ describe('ResultsRecorder', () => {
   beforeAll(async () => {
     ({ db, orm } = await createMigratedDatabase());
     runs = await spawnTasks(orm.em, await seedTasks(orm.em.fork(), { tasks: 5 }), { registry: defaultRegistry, maxPayloadBytes: 65_536 });
+    // Dispatched (queued) as the relay would: the recorder writes outcomes only for runs a worker can have.
+    await dispatchByHand(orm.em.fork());
     results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
     recorder = new ResultsRecorder({
       em: () => orm.em.fork(),

@@ -1,6 +1,8 @@
 /** The keywords workflow on plain DTOs: deterministic keywords, summary and word count; no Redis, no worker. */
 import { describe, expect, it } from '@jest/globals';
+import { findUnstorable } from '../../src/dto/storable.js';
 import { keywordsWorkflow } from '../../src/workflows/keywords.workflow.js';
+import { truncate } from '../../src/workflows/text.js';
 import { runOnDto, taskContext } from './support/run-on-dto.js';
 
 describe('keywords workflow', () => {
@@ -31,6 +33,16 @@ describe('keywords workflow', () => {
     expect(output.summary.endsWith('…')).toBe(true);
     expect(output.wordCount).toBe(40);
     expect(output.motivationType).toBe('relatedness');
+  });
+
+  it('cuts a summary full of emoji and astral characters between code points, never inside one', async () => {
+    // 158 ASCII characters then emoji: a cut by UTF-16 units at 159 splits the first one.
+    const prompt = `${'a'.repeat(158)}${'😀𝔘🧪'.repeat(40)}`;
+    const { output } = await runOnDto(keywordsWorkflow, taskContext({ generatedPrompt: prompt }));
+    expect(findUnstorable(output)).toBeNull();
+    expect(Array.from(output.summary)).toHaveLength(160);
+    expect(output.summary.endsWith('…')).toBe(true);
+    for (let max = 1; max < 30; max += 1) expect(findUnstorable(truncate('😀'.repeat(40), max))).toBeNull();
   });
 
   it('gives the same output for the same prompt (a retried run records the same result)', async () => {

@@ -45,32 +45,54 @@ export class FaultHarness {
     readonly db: TestDatabase,
     readonly orm: Orm,
     readonly cp: ControlPlane,
+    readonly redisUrl: string,
   ) {
-    this.workflows = new Queue(WORKFLOW_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    this.deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
+    this.workflows = new Queue(WORKFLOW_QUEUE, { connection: { url: redisUrl }, prefix });
+    this.deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: { url: redisUrl }, prefix });
   }
 
   /**
    * `relay: false`: no relay runs (tests send jobs themselves, see raw-jobs.ts);
-   * `start: false`: neither relay nor recorder is started (start with `cp.start()`).
+   * `start: false`: neither relay nor recorder is started (start with `cp.start()`);
+   * `redisUrl`: a private Redis (tests that kill or limit it) instead of the shared one.
    */
   static async open(
     label: string,
-    options: { config?: Record<string, string>; start?: boolean; relay?: boolean } = {},
+    options: { config?: Record<string, string>; start?: boolean; relay?: boolean; reconciler?: boolean; redisUrl?: string } = {},
   ): Promise<FaultHarness> {
     const prefix = uniquePrefix(label);
+    const redisUrl = options.redisUrl ?? SHARED_REDIS_URL;
     const { db, orm } = await createMigratedDatabase();
     const config = testConfig({ DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix, ...options.config });
-    const cp = await ControlPlane.open({ config, redisUrl: SHARED_REDIS_URL, log: silentLog, orm, registry: faultRegistry, relay: options.relay ?? true });
+    const cp = await ControlPlane.open({
+      config,
+      redisUrl,
+      log: silentLog,
+      orm,
+      registry: faultRegistry,
+      relay: options.relay ?? true,
+      reconciler: options.reconciler ?? true,
+    });
     if (options.start !== false) await cp.start();
-    return new FaultHarness(prefix, db, orm, cp);
+    return new FaultHarness(prefix, db, orm, cp, redisUrl);
+  }
+
+  /** Another control plane on the same database and Redis (the caller closes it). */
+  async openSecondControlPlane(config: Record<string, string> = {}): Promise<ControlPlane> {
+    const cp = await ControlPlane.open({
+      config: testConfig({ DATABASE_URL: this.db.url, NYX_QUEUE_PREFIX: this.prefix, ...config }),
+      redisUrl: this.redisUrl,
+      log: silentLog,
+      registry: faultRegistry,
+    });
+    return cp;
   }
 
   /** Environment of a worker process on this harness's prefix, loading the test workflows. */
   workerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
       ...process.env,
-      REDIS_URL: SHARED_REDIS_URL,
+      REDIS_URL: this.redisUrl,
       NYX_QUEUE_PREFIX: this.prefix,
       LOG_LEVEL: process.env.NYX_TEST_LOG_LEVEL ?? 'silent',
       NYX_WORKFLOW_MODULES: FAULT_WORKFLOWS_MODULE,
@@ -175,6 +197,6 @@ export class FaultHarness {
     await this.deadLetters.close();
     await this.orm.close();
     await this.db.drop();
-    await deletePrefix(SHARED_REDIS_URL, this.prefix);
+    if (this.redisUrl === SHARED_REDIS_URL) await deletePrefix(SHARED_REDIS_URL, this.prefix);
   }
 }
