@@ -60,6 +60,18 @@ const WorkerEnv = z.object({
   NYX_JOB_ATTEMPTS: intFromEnv(1, 100).default(3),
   /** Base of the exponential retry backoff, in ms. @defaultValue 1000 */
   NYX_BACKOFF_MS: intFromEnv(0, 3_600_000).default(1000),
+  /**
+   * How long a workflow stopped by its deadline (`timeoutMs`) or by an
+   * operator (cancel, fail) gets to end after `ctx.signal` aborts, in ms;
+   * then its attempt is abandoned and its slot given back. @defaultValue 2000
+   */
+  NYX_ABORT_GRACE_MS: intFromEnv(0, 600_000).default(2_000),
+  /**
+   * Abandoned attempts (workflows that ignored `ctx.signal`) after which a
+   * worker stops taking jobs and exits with code 75 once idle, to be
+   * restarted by its supervisor; 0: never. @defaultValue 20
+   */
+  NYX_WORKER_MAX_ZOMBIES: intFromEnv(0, 10_000).default(20),
   /** How long a stopping worker lets running jobs finish, in ms. @defaultValue 10000 */
   NYX_SHUTDOWN_TIMEOUT_MS: intFromEnv(0, 3_600_000).default(10_000),
   /**

@@ -21,6 +21,7 @@ import type { QueueNaming } from '../redis/queue-naming.js';
 import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
 import { builtInWorkflows, defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
+import { RunControl } from './run-control.js';
 
 export interface ControlPlaneOptions {
   config: Config;
@@ -42,6 +43,7 @@ export class ControlPlane {
   readonly naming: QueueNaming;
   readonly relay: OutboxRelay;
   readonly recorder: ResultsRecorder;
+  readonly runControl: RunControl;
   #listener: OutboxListener | null = null;
   #started = false;
 
@@ -64,6 +66,7 @@ export class ControlPlane {
       jobOptions: { attempts: config.NYX_JOB_ATTEMPTS, backoffMs: config.NYX_BACKOFF_MS },
       log: log.child({ component: 'relay' }),
     });
+    this.runControl = new RunControl(this.naming.prefix, () => this.queues.get(this.naming.resultsQueue));
     this.recorder = new ResultsRecorder({
       em: () => orm.em.fork(),
       connection: this.redis.connection('blocking'),

@@ -4,3 +4,4 @@ export * from './task-spawn-context.js';
 export * from './envelope.js';
 export * from './workflow-outcome.js';
 export * from './queue-names.js';
+export * from './workflow-policy.js';

@@ -22,6 +22,8 @@ export interface ServiceMetricsOptions {
   /** Queues to report, by the name shown in the `queue` label. */
   queues: ReadonlyMap<string, Queue>;
   outboxLag: () => Promise<OutboxLag>;
+  /** Attempts abandoned by workers (zombies) per workflow, read from Redis on scrape. @defaultValue not exported */
+  zombies?: () => Promise<Record<string, number>>;
   /** Also export Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
   processMetrics?: boolean;
 }
@@ -63,6 +65,19 @@ export class ServiceMetrics {
         for (const [name, queue] of options.queues) this.set({ queue: name }, await queue.getWorkersCount());
       },
     });
+    const { zombies } = options;
+    if (zombies) {
+      new Gauge({
+        name: 'nyx_worker_zombies_total',
+        help: 'Attempts workers abandoned because the workflow ignored ctx.signal after its deadline or a cancel, per workflow (all workers, read from Redis).',
+        labelNames: ['workflow'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const [workflow, n] of Object.entries(await zombies())) this.set({ workflow }, n);
+        },
+      });
+    }
     const lag = { at: 0, value: null as Promise<OutboxLag> | null };
     // Both outbox gauges come from one query per scrape.
     const readLag = () => {

@@ -19,6 +19,7 @@ import {
   WORKFLOW_QUEUE,
   type JsonSafeObject,
   type JsonValue,
+  type RunJobPolicy,
   type TaskSpawnContextWire,
   type TaskSpawnEnvelope,
 } from '../dto/index.js';
@@ -102,6 +103,7 @@ export async function spawnTasks<M extends object = never>(
         payloadJson,
         priority: Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY),
         createdAt: now,
+        jobOptions: jobPolicyOf(workflow),
       });
     }
     // One statement is atomic by itself: a transaction is opened only when the
@@ -112,6 +114,12 @@ export async function spawnTasks<M extends object = never>(
   } finally {
     session.clear();
   }
+}
+
+/** The workflow's attempts and backoff, fixed on the run's job (null: the relay's defaults). */
+function jobPolicyOf(workflow: RunJobPolicy): RunJobPolicy | null {
+  if (workflow.attempts === undefined && workflow.backoff === undefined) return null;
+  return { ...(workflow.attempts !== undefined ? { attempts: workflow.attempts } : {}), ...(workflow.backoff ? { backoff: workflow.backoff } : {}) };
 }
 
 /** The caller's extra metadata, checked once per call, before anything is read or written. */

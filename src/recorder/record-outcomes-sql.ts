@@ -4,7 +4,7 @@
  *
  * Idempotent and order-proof, so results delivered twice, late or out of
  * order change nothing they should not:
- * - a run that reached a final status (completed, failed, dead) is never
+ * - a run that reached a final status (completed, failed, dead, cancelled) is never
  *   touched again;
  * - a non-final failure applies only if its attempt is not older than the
  *   attempts already recorded.
@@ -69,7 +69,7 @@ export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly Wo
       from json_to_recordset(?::json)
         as v(id uuid, status text, attempt int, result text, error text, started_at timestamptz, finished_at timestamptz, final boolean)
       where r.id = v.id
-        and r.status not in ('completed', 'failed', 'dead')
+        and r.status not in ('completed', 'failed', 'dead', 'cancelled')
         and (v.final or v.attempt >= r.attempts)
       returning r.id`,
     [JSON.stringify(rows)],

@@ -8,6 +8,9 @@ import { buildWorkerRegistry } from './load-workflow-modules.js';
 import { startWorkerProcess } from './worker-process.js';
 import { planWorkerQueues } from './worker-queues.js';
 
+/** Exit code of a worker that recycled itself (too many zombies): EX_TEMPFAIL, "restart me". */
+export const RECYCLE_EXIT_CODE = 75;
+
 export interface RunWorkerOptions {
   /** Write the resolved module URLs there on exit (used by the boundary test). */
   reportModulesTo?: string | undefined;
@@ -29,6 +32,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     lockDurationMs: config.NYX_LOCK_DURATION_MS,
     stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
     maxStalledCount: config.NYX_MAX_STALLED_COUNT,
+    abortGraceMs: config.NYX_ABORT_GRACE_MS,
+    maxZombies: config.NYX_WORKER_MAX_ZOMBIES,
+    // Zombies cannot be killed, only left behind with the process: stop taking
+    // jobs, let the live ones finish, exit with EX_TEMPFAIL for the supervisor to restart.
+    onRecycle: (zombies) => void stop(`recycle after ${zombies} abandoned attempts`, RECYCLE_EXIT_CODE),
   });
   await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));
   log.info({ pid: process.pid, queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
@@ -36,7 +44,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   process.send?.({ type: 'ready', pid: process.pid });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  async function stop(signal: string, exitCode = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, timeoutMs: config.NYX_SHUTDOWN_TIMEOUT_MS }, 'worker stopping: no new jobs, letting running ones finish');
@@ -46,8 +54,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     const outcome = await closing;
     log.info({ outcome }, 'worker stopped');
     if (options.reportModulesTo) writeFileSync(options.reportModulesTo, JSON.stringify([...options.resolvedModules]));
-    process.exit(0);
-  };
+    process.exit(exitCode);
+  }
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('disconnect', () => void stop('parent disconnected'));

@@ -14,6 +14,8 @@
  */
 import { Queue, type Worker } from 'bullmq';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
+import { runControlKeys } from '../redis/run-control-keys.js';
+import { countZombie, type RunControlClient } from '../redis/run-control-store.js';
 import type { QueueRouting } from '../redis/queue-naming.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { TolerantWorker } from './tolerant-worker.js';
@@ -36,10 +38,18 @@ export interface WorkerProcessOptions {
   lockDurationMs?: number;
   /** Times a job may come back from stalled-job recovery and still run (then: dead, `stalled too often`). @defaultValue 2 */
   maxStalledCount?: number;
+  /** How long a workflow stopped by its deadline or an operator gets to end before it is abandoned, in ms. @defaultValue 2000 */
+  abortGraceMs?: number;
+  /** Abandoned attempts (zombies) after which `onRecycle` is called; 0: never. @defaultValue 0 */
+  maxZombies?: number;
+  /** Called once when `maxZombies` is reached: the caller stops taking jobs and exits once idle, to be restarted. */
+  onRecycle?: (zombies: number) => void;
 }
 
 export interface WorkerHandle {
   workers: Worker[];
+  /** Attempts abandoned since start, and how many of them still run. */
+  zombies(): { abandoned: number; running: number };
   close(timeoutMs: number): Promise<'drained' | 'timed-out'>;
 }
 
@@ -58,12 +68,28 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   /** Reports started by `failed` events; close() waits for them before closing the queues they write to. */
   const reports = new Set<Promise<void>>();
   const reporter = new OutcomeReporter(results, deadLetters);
+  const keys = runControlKeys(prefix);
+  const zombies = { abandoned: 0, running: 0 };
+  const onAbandoned = (attempt: { runId: string; workflow: string }, running: Promise<unknown>) => {
+    zombies.abandoned += 1;
+    zombies.running += 1;
+    void running.finally(() => (zombies.running -= 1)).catch(() => {});
+    options.log.warn({ ...attempt, zombies: zombies.abandoned }, 'worker: attempt ignored ctx.signal; abandoned, its slot given back');
+    void results
+      .getBackend()
+      .client.then((client) => countZombie(client as unknown as RunControlClient, keys, attempt.workflow))
+      .catch((error: unknown) => options.log.error({ err: error }, 'worker: could not count a zombie in Redis'));
+    const max = options.maxZombies ?? 0;
+    if (max > 0 && zombies.abandoned === max) options.onRecycle?.(zombies.abandoned);
+  };
   const processor = createWorkflowProcessor({
     registry: options.registry,
     reporter,
     log: options.log,
     shutdownSignal: shutdown.signal,
     maxStalledCount,
+    abortGraceMs: options.abortGraceMs ?? 2_000,
+    onAbandoned,
   });
   const workers = options.queues.map((spec) => {
     const worker: Worker = new TolerantWorker(naming.workflowQueue(spec.motivationType), processor.process, {
@@ -113,5 +139,5 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     return outcome;
   }
 
-  return { workers, close };
+  return { workers, close, zombies: () => ({ ...zombies }) };
 }

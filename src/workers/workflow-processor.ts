@@ -30,6 +30,7 @@ import { z } from 'zod';
 import { openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
+import { AttemptControl } from './attempt-control.js';
 import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecoverable } from './classify-failure.js';
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
@@ -49,6 +50,10 @@ export interface WorkflowProcessorDeps {
   shutdownSignal: AbortSignal;
   /** Times a job may come back from stalled-job recovery and still run. @defaultValue 2 */
   maxStalledCount?: number;
+  /** How long a workflow stopped by its deadline or an operator gets to end, in ms (attempt-control.ts). @defaultValue 2000 */
+  abortGraceMs?: number;
+  /** Told of each attempt abandoned after the grace period (a zombie), with its still running promise. */
+  onAbandoned?: (attempt: { runId: string; workflow: string }, running: Promise<unknown>) => void;
 }
 
 export interface WorkflowProcessor {
@@ -145,13 +150,23 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       }
       const input = parseInput(workflow, opened.wire);
       const log = { runId, jobId: runId, taskId: opened.context.taskId, workflow: workflow.name, attempt: state.attempt };
-      const output = await workflow.run(input, {
+      const control = new AttemptControl({
         runId,
-        attempt: state.attempt,
-        signal: deps.shutdownSignal,
-        reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
-        log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
+        workflow: workflow.name,
+        timeoutMs: workflow.timeoutMs,
+        graceMs: deps.abortGraceMs ?? 2_000,
+        shutdownSignal: deps.shutdownSignal,
+        onAbandoned: (running) => deps.onAbandoned?.({ runId, workflow: workflow.name }, running),
       });
+      const output = await control.run(() =>
+        workflow.run(input, {
+          runId,
+          attempt: state.attempt,
+          signal: control.signal,
+          reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
+          log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
+        }),
+      );
       // Built in wire form and validated as such: what is checked is what is sent
       // (and kept as the job's return value), with no decode/encode round trip.
       const result = {
