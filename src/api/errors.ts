@@ -15,6 +15,7 @@
  * the producer shows up as a 500 until someone decides what it means.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { InvalidRunIdError } from '../control-plane/errors/invalid-run-id-error.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
 import {
   InvalidTaskContextError,
@@ -50,6 +51,7 @@ export function errorBody(code: string, message: string): ErrorBody {
 /** What to answer for any error thrown while handling a request. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof InvalidRunIdError) return new ApiError(400, 'invalid_request', error.message, {}, { cause: error });
   if (error instanceof UnknownTaskError) return new ApiError(404, 'unknown_task', error.message, {}, { cause: error });
   if (error instanceof PayloadTooLargeError) return new ApiError(413, 'payload_too_large', error.message, {}, { cause: error });
   if (error instanceof UnknownWorkflowError) return new ApiError(400, 'unknown_workflow', error.message, {}, { cause: error });

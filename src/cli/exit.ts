@@ -13,6 +13,7 @@ const INPUT_ERRORS = new Set([
   'InvalidArgumentError',
   'DeadLetterNotFoundError',
   'RedriveRefusedError',
+  'InvalidRunIdError',
 ]);
 
 export function failAndExit(error: unknown): never {

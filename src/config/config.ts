@@ -67,6 +67,12 @@ const WorkerEnv = z.object({
    */
   NYX_ABORT_GRACE_MS: intFromEnv(0, 600_000).default(2_000),
   /**
+   * How often a worker reads operator stops (cancel, fail) for the attempts
+   * it runs, in ms: a stopped run's `ctx.signal` aborts within about this
+   * long. One Redis read per interval, only while jobs run. @defaultValue 500
+   */
+  NYX_STOP_POLL_MS: intFromEnv(50, 60_000).default(500),
+  /**
    * Abandoned attempts (workflows that ignored `ctx.signal`) after which a
    * worker stops taking jobs and exits with code 75 once idle, to be
    * restarted by its supervisor; 0: never. @defaultValue 20

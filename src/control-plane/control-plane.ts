@@ -21,7 +21,14 @@ import type { QueueNaming } from '../redis/queue-naming.js';
 import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
 import { builtInWorkflows, defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
-import { RunControl } from './run-control.js';
+import { RunControl, type StopOptions } from './run-control.js';
+import { countStoppedRuns, type StopResult, type StopStatus } from './run-control-sql.js';
+
+/** The queues a workflow's jobs go to: one per motivation type it handles (one in all with `single` routing). */
+function workflowQueues(registry: WorkflowRegistry, naming: QueueNaming, workflow: string): string[] {
+  const types = registry.motivationTypes.filter((type) => registry.forMotivation(type)?.name === workflow);
+  return [...new Set((types.length > 0 ? types : ['']).map((type) => naming.workflowQueue(type)))];
+}
 
 export interface ControlPlaneOptions {
   config: Config;
@@ -66,7 +73,13 @@ export class ControlPlane {
       jobOptions: { attempts: config.NYX_JOB_ATTEMPTS, backoffMs: config.NYX_BACKOFF_MS },
       log: log.child({ component: 'relay' }),
     });
-    this.runControl = new RunControl(this.naming.prefix, () => this.queues.get(this.naming.resultsQueue));
+    this.runControl = new RunControl({
+      prefix: this.naming.prefix,
+      em: () => orm.em.fork(),
+      queue: (name) => this.queues.get(name),
+      queuesOf: (workflow) => workflowQueues(options.registry ?? defaultRegistry, this.naming, workflow),
+      anyQueue: () => this.queues.get(this.naming.resultsQueue),
+    });
     this.recorder = new ResultsRecorder({
       em: () => orm.em.fork(),
       connection: this.redis.connection('blocking'),
@@ -124,6 +137,21 @@ export class ControlPlane {
     // NOTIFY wakes relays in other processes; this one needs no round trip.
     if (!em.isInTransaction()) this.relay.wake();
     return runs;
+  }
+
+  /** Cancels runs in any state (see run-control.ts): final `cancelled`, never retried. */
+  cancel(runIds: readonly string[], options?: StopOptions): Promise<StopResult> {
+    return this.runControl.cancel(runIds, options);
+  }
+
+  /** Fails runs by hand: final `failed`, never retried. */
+  fail(runIds: readonly string[], options?: StopOptions): Promise<StopResult> {
+    return this.runControl.fail(runIds, options);
+  }
+
+  /** Runs stopped by an operator, by status. */
+  stoppedRuns(): Promise<Record<StopStatus, number>> {
+    return countStoppedRuns(this.em());
   }
 
   em(): SqlEntityManager {

@@ -24,6 +24,8 @@ export interface ServiceMetricsOptions {
   outboxLag: () => Promise<OutboxLag>;
   /** Attempts abandoned by workers (zombies) per workflow, read from Redis on scrape. @defaultValue not exported */
   zombies?: () => Promise<Record<string, number>>;
+  /** Runs stopped by an operator, by status (`cancelled`, `failed`), read from PostgreSQL on scrape. @defaultValue not exported */
+  stoppedRuns?: () => Promise<Record<string, number>>;
   /** Also export Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
   processMetrics?: boolean;
 }
@@ -75,6 +77,19 @@ export class ServiceMetrics {
         async collect() {
           this.reset();
           for (const [workflow, n] of Object.entries(await zombies())) this.set({ workflow }, n);
+        },
+      });
+    }
+    const { stoppedRuns } = options;
+    if (stoppedRuns) {
+      new Gauge({
+        name: 'nyx_runs_stopped',
+        help: 'Runs an operator stopped, by final status: cancelled, or failed by hand (all control planes, read from PostgreSQL).',
+        labelNames: ['status'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const [status, n] of Object.entries(await stoppedRuns())) this.set({ status }, n);
         },
       });
     }

@@ -17,10 +17,11 @@ export interface RunControlClient {
   runCommand(name: string, args: unknown[]): Promise<unknown>;
 }
 
-export type StoredStop = 'cancelled' | 'failed';
+/** How an operator ended a run: `cancelled`, or `failed` by hand. */
+export type StopStatus = 'cancelled' | 'failed';
 
 /** Marks runs as stopped, so workers running them abort; prunes stops older than `keepMs`. */
-export async function writeStops(client: RunControlClient, keys: RunControlKeys, stops: ReadonlyMap<string, StoredStop>, keepMs: number): Promise<void> {
+export async function writeStops(client: RunControlClient, keys: RunControlKeys, stops: ReadonlyMap<string, StopStatus>, keepMs: number): Promise<void> {
   if (stops.size === 0) return;
   const now = Date.now();
   await client.runCommand('hset', [keys.stops, ...[...stops].flat()]);
@@ -33,8 +34,8 @@ export async function writeStops(client: RunControlClient, keys: RunControlKeys,
 }
 
 /** The stop status of each run that has one. */
-export async function readStops(client: RunControlClient, keys: RunControlKeys, runIds: readonly string[]): Promise<Map<string, StoredStop>> {
-  const found = new Map<string, StoredStop>();
+export async function readStops(client: RunControlClient, keys: RunControlKeys, runIds: readonly string[]): Promise<Map<string, StopStatus>> {
+  const found = new Map<string, StopStatus>();
   if (runIds.length === 0) return found;
   const values = await client.hmget(keys.stops, ...runIds);
   values.forEach((value, i) => {

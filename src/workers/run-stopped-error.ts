@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
+import type { StopStatus } from '../redis/run-control-store.js';
 
-/** How an operator ended a run: `cancelled`, or `failed` by hand. */
-export type StopStatus = 'cancelled' | 'failed';
+export type { StopStatus };
 
 /**
  * The run was cancelled or failed by an operator while this attempt ran:

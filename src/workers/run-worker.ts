@@ -33,6 +33,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
     maxStalledCount: config.NYX_MAX_STALLED_COUNT,
     abortGraceMs: config.NYX_ABORT_GRACE_MS,
+    stopPollMs: config.NYX_STOP_POLL_MS,
     maxZombies: config.NYX_WORKER_MAX_ZOMBIES,
     // Zombies cannot be killed, only left behind with the process: stop taking
     // jobs, let the live ones finish, exit with EX_TEMPFAIL for the supervisor to restart.

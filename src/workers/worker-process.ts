@@ -18,6 +18,7 @@ import { runControlKeys } from '../redis/run-control-keys.js';
 import { countZombie, type RunControlClient } from '../redis/run-control-store.js';
 import type { QueueRouting } from '../redis/queue-naming.js';
 import { OutcomeReporter } from './outcome-reporter.js';
+import { StopWatcher } from './stop-watcher.js';
 import { TolerantWorker } from './tolerant-worker.js';
 import { createWorkflowProcessor, type ProcessorLogger } from './workflow-processor.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
@@ -40,6 +41,8 @@ export interface WorkerProcessOptions {
   maxStalledCount?: number;
   /** How long a workflow stopped by its deadline or an operator gets to end before it is abandoned, in ms. @defaultValue 2000 */
   abortGraceMs?: number;
+  /** How often the worker reads operator stops for its running attempts, in ms. @defaultValue 500 */
+  stopPollMs?: number;
   /** Abandoned attempts (zombies) after which `onRecycle` is called; 0: never. @defaultValue 0 */
   maxZombies?: number;
   /** Called once when `maxZombies` is reached: the caller stops taking jobs and exits once idle, to be restarted. */
@@ -82,7 +85,14 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     const max = options.maxZombies ?? 0;
     if (max > 0 && zombies.abandoned === max) options.onRecycle?.(zombies.abandoned);
   };
+  const stops = new StopWatcher({
+    client: async () => (await results.getBackend().client) as unknown as RunControlClient,
+    keys,
+    pollMs: options.stopPollMs ?? 500,
+    log: options.log,
+  });
   const processor = createWorkflowProcessor({
+    stops,
     registry: options.registry,
     reporter,
     log: options.log,
@@ -132,6 +142,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
       shutdown.abort(new Error('worker shutting down'));
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref())]);
     }
+    stops.close();
     await Promise.allSettled([...reports]);
     await reporter.drain();
     await Promise.all([results.close(), deadLetters.close()]);

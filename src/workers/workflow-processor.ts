@@ -31,6 +31,7 @@ import { openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnC
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import { AttemptControl } from './attempt-control.js';
+import { RunStoppedError, type StopStatus } from './run-stopped-error.js';
 import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecoverable } from './classify-failure.js';
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
@@ -54,6 +55,8 @@ export interface WorkflowProcessorDeps {
   abortGraceMs?: number;
   /** Told of each attempt abandoned after the grace period (a zombie), with its still running promise. */
   onAbandoned?: (attempt: { runId: string; workflow: string }, running: Promise<unknown>) => void;
+  /** Hears operator stops (cancel, fail) of running attempts. @defaultValue none: runs are not stopped */
+  stops?: { watch(runId: string, onStop: (status: StopStatus) => void): () => void };
 }
 
 export interface WorkflowProcessor {
@@ -158,15 +161,20 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
         shutdownSignal: deps.shutdownSignal,
         onAbandoned: (running) => deps.onAbandoned?.({ runId, workflow: workflow.name }, running),
       });
-      const output = await control.run(() =>
-        workflow.run(input, {
-          runId,
-          attempt: state.attempt,
-          signal: control.signal,
-          reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
-          log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
-        }),
-      );
+      const unwatch = deps.stops?.watch(runId, (status) => control.stop(new RunStoppedError(runId, status)));
+      const output = await control
+        .run(() =>
+          workflow.run(input, {
+            runId,
+            attempt: state.attempt,
+            signal: control.signal,
+            reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
+            log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
+          }),
+        )
+        .finally(unwatch);
+      // A result that came in the grace period after a stop is not the run's: it is already final.
+      if (control.stopReason instanceof RunStoppedError) throw control.stopReason;
       // Built in wire form and validated as such: what is checked is what is sent
       // (and kept as the job's return value), with no decode/encode round trip.
       const result = {
@@ -189,9 +197,14 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       // Cut short by shutdown: not a failure of the run. Reporting one would
       // record an attempt as failed (even dead, on the last attempt) while the
       // job runs again elsewhere. The job goes back to the queue instead.
-      if (deps.shutdownSignal.aborted) {
+      if (deps.shutdownSignal.aborted && !(error instanceof RunStoppedError)) {
         await job.moveToWait(token);
         throw new WaitingError();
+      }
+      // Stopped by an operator: the control plane recorded the final status; nothing to report, no retry.
+      if (error instanceof RunStoppedError) {
+        deps.log.info({ runId, jobId: runId, status: error.status }, 'run stopped by an operator; attempt ended');
+        throw error;
       }
       await reportFailure(job, error, state, false);
       if (job.data instanceof UnreadableJobData) {
