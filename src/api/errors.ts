@@ -18,6 +18,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { InvalidRunIdError } from '../control-plane/errors/invalid-run-id-error.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
 import {
+  InvalidSpawnTimeError,
   InvalidTaskContextError,
   NotPlainJsonError,
   PayloadTooLargeError,
@@ -51,6 +52,7 @@ export function errorBody(code: string, message: string): ErrorBody {
 /** What to answer for any error thrown while handling a request. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof InvalidSpawnTimeError) return new ApiError(400, 'invalid_request', error.message, {}, { cause: error });
   if (error instanceof InvalidRunIdError) return new ApiError(400, 'invalid_request', error.message, {}, { cause: error });
   if (error instanceof UnknownTaskError) return new ApiError(404, 'unknown_task', error.message, {}, { cause: error });
   if (error instanceof PayloadTooLargeError) return new ApiError(413, 'payload_too_large', error.message, {}, { cause: error });

@@ -14,6 +14,7 @@ const INPUT_ERRORS = new Set([
   'DeadLetterNotFoundError',
   'RedriveRefusedError',
   'InvalidRunIdError',
+  'InvalidSpawnTimeError',
 ]);
 
 export function failAndExit(error: unknown): never {
