@@ -22,6 +22,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMetricsRoutes } from './routes/metrics.routes.js';
 import { registerRunControlRoutes } from './routes/run-control.routes.js';
 import { registerRunRoutes } from './routes/runs.routes.js';
+import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerStateRoutes } from './routes/states.routes.js';
 import { registerTaskRoutes } from './routes/tasks.routes.js';
 
@@ -78,6 +79,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     registerTaskRoutes(api, { controlPlane });
     registerRunRoutes(api, { controlPlane });
     registerRunControlRoutes(api, { controlPlane });
+    registerScheduleRoutes(api, { controlPlane });
   });
 
   await registerDashboard(app, {

@@ -105,7 +105,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     });
     const cp = controlPlane;
     const queues = deploymentQueues(cp, registry);
-    metrics = new ServiceMetrics({ queues, outboxLag: () => cp.outboxLag(), zombies: () => cp.runControl.zombies(), stoppedRuns: () => cp.stoppedRuns() });
+    metrics = new ServiceMetrics({ queues, outboxLag: () => cp.outboxLag(), zombies: () => cp.runControl.zombies(), stoppedRuns: () => cp.stoppedRuns(), schedules: () => cp.schedules.list() });
     app = await buildServer({
       config,
       controlPlane: cp,

@@ -15,6 +15,8 @@ const INPUT_ERRORS = new Set([
   'RedriveRefusedError',
   'InvalidRunIdError',
   'InvalidSpawnTimeError',
+  'InvalidScheduleError',
+  'UnknownScheduleError',
 ]);
 
 export function failAndExit(error: unknown): never {

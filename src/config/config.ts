@@ -138,6 +138,15 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_RELAY_POLL_MS: intFromEnv(10, 600_000).default(1000),
   /** Longest wait for one addBulk before the relay rolls the batch back and retries, in ms. @defaultValue 5000 */
   NYX_RELAY_SEND_TIMEOUT_MS: intFromEnv(50, 600_000).default(5000),
+  /** How often the control plane looks for due schedule slots, in ms (a slot fires up to this late). @defaultValue 1000 */
+  NYX_SCHEDULER_TICK_MS: intFromEnv(50, 600_000).default(1_000),
+  /**
+   * How late a schedule slot may be and still fire, in ms. Slots later than
+   * that (missed while no control plane ran) are skipped, except the most
+   * recent one when no slot is due inside this window (docs/run-control.md).
+   * @defaultValue 60000
+   */
+  NYX_SCHEDULE_MISFIRE_MS: intFromEnv(0, 30 * 86_400_000).default(60_000),
   /** Results the recorder writes in one statement. @defaultValue 500 */
   NYX_RECORDER_BATCH: intFromEnv(1, 10_000).default(500),
   /** Dispatched outbox rows older than this are pruned, in ms. @defaultValue 86400000 (1 day) */

@@ -22,6 +22,8 @@ import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
 import { builtInWorkflows, defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
 import { RunControl, type StopOptions } from './run-control.js';
+import { Scheduler } from './scheduler.js';
+import { Schedules } from './schedules.js';
 import { countStoppedRuns, type StopResult, type StopStatus } from './run-control-sql.js';
 
 /** The queues a workflow's jobs go to: one per motivation type it handles (one in all with `single` routing). */
@@ -41,6 +43,8 @@ export interface ControlPlaneOptions {
   relay?: boolean;
   /** Run the recorder in this process. @defaultValue true */
   recorder?: boolean;
+  /** Fire schedules from this process (any number of control planes may). @defaultValue true */
+  scheduler?: boolean;
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
 }
 
@@ -51,6 +55,8 @@ export class ControlPlane {
   readonly relay: OutboxRelay;
   readonly recorder: ResultsRecorder;
   readonly runControl: RunControl;
+  readonly schedules: Schedules;
+  readonly scheduler: Scheduler;
   #listener: OutboxListener | null = null;
   #started = false;
 
@@ -79,6 +85,15 @@ export class ControlPlane {
       queue: (name) => this.queues.get(name),
       queuesOf: (workflow) => workflowQueues(options.registry ?? defaultRegistry, this.naming, workflow),
       anyQueue: () => this.queues.get(this.naming.resultsQueue),
+    });
+    this.schedules = new Schedules(() => orm.em.fork());
+    this.scheduler = new Scheduler({
+      em: () => orm.em.fork(),
+      spawn: async (em, taskIds) => (await this.spawn(taskIds, em)).map((run) => run.runId),
+      wake: () => this.relay.wake(),
+      tickMs: config.NYX_SCHEDULER_TICK_MS,
+      misfireMs: config.NYX_SCHEDULE_MISFIRE_MS,
+      log: log.child({ component: 'scheduler' }),
     });
     this.recorder = new ResultsRecorder({
       em: () => orm.em.fork(),
@@ -114,6 +129,7 @@ export class ControlPlane {
       }
     }
     if (this.options.recorder !== false) this.recorder.start();
+    if (this.options.scheduler !== false) this.scheduler.start();
   }
 
   /**
@@ -164,6 +180,7 @@ export class ControlPlane {
 
   /** Stops the relay after its batch, flushes the recorder, closes connections. */
   async close(): Promise<void> {
+    await this.scheduler.stop();
     await this.relay.stop();
     await this.#listener?.close();
     await this.recorder.close();

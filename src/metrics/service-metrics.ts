@@ -26,6 +26,8 @@ export interface ServiceMetricsOptions {
   zombies?: () => Promise<Record<string, number>>;
   /** Runs stopped by an operator, by status (`cancelled`, `failed`), read from PostgreSQL on scrape. @defaultValue not exported */
   stoppedRuns?: () => Promise<Record<string, number>>;
+  /** Schedules with their next fire time and last fire (read from PostgreSQL on scrape). @defaultValue not exported */
+  schedules?: () => Promise<readonly { name: string; paused: boolean; nextFireAt: string | null; lastFire: { lagMs: number } | null }[]>;
   /** Also export Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
   processMetrics?: boolean;
 }
@@ -90,6 +92,29 @@ export class ServiceMetrics {
         async collect() {
           this.reset();
           for (const [status, n] of Object.entries(await stoppedRuns())) this.set({ status }, n);
+        },
+      });
+    }
+    const { schedules } = options;
+    if (schedules) {
+      new Gauge({
+        name: 'nyx_schedule_next_fire_timestamp_seconds',
+        help: 'When each active schedule fires next (Unix time).',
+        labelNames: ['schedule'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const s of await schedules()) if (s.nextFireAt) this.set({ schedule: s.name }, Date.parse(s.nextFireAt) / 1000);
+        },
+      });
+      new Gauge({
+        name: 'nyx_schedule_lag_seconds',
+        help: "How late each schedule's last slot fired (fire time minus slot time).",
+        labelNames: ['schedule'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const s of await schedules()) if (s.lastFire) this.set({ schedule: s.name }, s.lastFire.lagMs / 1000);
         },
       });
     }

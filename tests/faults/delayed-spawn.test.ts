@@ -5,6 +5,7 @@
  * (it is then never sent). Bad times are refused before anything is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { WorkflowRun } from '../../src/entities/index.js';
 import { InvalidSpawnTimeError } from '../../src/producers/errors/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';
@@ -55,6 +56,6 @@ describe('delayed spawns', () => {
     await expect(h.cp.spawn(taskIds, undefined, { delayMs: -1 })).rejects.toThrow(new InvalidSpawnTimeError('delayMs: -1 is not a whole number of ms >= 0'));
     await expect(h.cp.spawn(taskIds, undefined, { delayMs: 5, runAt: new Date() })).rejects.toThrow('spawn time: give runAt or delayMs, not both');
     await expect(h.cp.spawn(taskIds, undefined, { runAt: new Date('nope') })).rejects.toThrow('spawn time: runAt: Invalid Date is not a valid Date');
-    expect(await h.orm.em.fork().count('WorkflowRun', { task: taskIds[0] })).toBe(0);
+    expect(await h.orm.em.fork().count(WorkflowRun, { task: taskIds[0]! })).toBe(0);
   });
 });
