@@ -30,3 +30,9 @@ export type WorkflowPolicy = z.infer<typeof WorkflowPolicy>;
 /** What the outbox row keeps of a policy: the BullMQ job options it overrides. */
 export const RunJobPolicy = WorkflowPolicy.pick({ attempts: true, backoff: true });
 export type RunJobPolicy = z.infer<typeof RunJobPolicy>;
+
+/** The part of a workflow's policy its runs' jobs carry (null: the relay's defaults). */
+export function runJobPolicyOf(policy: WorkflowPolicy): RunJobPolicy | null {
+  if (policy.attempts === undefined && policy.backoff === undefined) return null;
+  return { ...(policy.attempts !== undefined ? { attempts: policy.attempts } : {}), ...(policy.backoff ? { backoff: policy.backoff } : {}) };
+}

@@ -13,13 +13,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import {
+  runJobPolicyOf,
   TASK_SPAWN_CONTEXT_SCHEMA,
   TASK_SPAWN_CONTEXT_VERSION,
   WORKFLOW_JOB_NAME,
   WORKFLOW_QUEUE,
   type JsonSafeObject,
   type JsonValue,
-  type RunJobPolicy,
   type TaskSpawnContextWire,
   type TaskSpawnEnvelope,
 } from '../dto/index.js';
@@ -114,7 +114,7 @@ export async function spawnTasks<M extends object = never>(
         payloadJson,
         priority: Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY),
         createdAt: now,
-        jobOptions: jobPolicyOf(workflow),
+        jobOptions: runJobPolicyOf(workflow),
         runAt,
       });
     }
@@ -144,12 +144,6 @@ function dueTimeOf({ runAt, delayMs }: { runAt?: unknown; delayMs?: unknown }): 
     return null;
   }
   return due > Date.now() ? new Date(due) : null;
-}
-
-/** The workflow's attempts and backoff, fixed on the run's job (null: the relay's defaults). */
-function jobPolicyOf(workflow: RunJobPolicy): RunJobPolicy | null {
-  if (workflow.attempts === undefined && workflow.backoff === undefined) return null;
-  return { ...(workflow.attempts !== undefined ? { attempts: workflow.attempts } : {}), ...(workflow.backoff ? { backoff: workflow.backoff } : {}) };
 }
 
 /** The caller's extra metadata, checked once per call, before anything is read or written. */
