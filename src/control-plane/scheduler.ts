@@ -32,6 +32,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | null = null;
   #running = false;
+  /** Slots this process skipped (missed-slot policy), by schedule name. */
+  readonly skippedSlots = new Map<string, number>();
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -68,6 +70,7 @@ export class Scheduler {
       for (const slot of due.fire) await this.#fire(schedule, slot);
       if (due.skipped > 0) {
         this.options.log.warn({ schedule: schedule.name, skipped: due.skipped }, 'scheduler: slots missed while no control plane ran were skipped');
+        this.skippedSlots.set(schedule.name, (this.skippedSlots.get(schedule.name) ?? 0) + due.skipped);
         this.options.onSkipped?.(schedule.name, due.skipped);
       }
       if (due.latest) await advanceLastSlot(this.options.em(), schedule.id, due.latest);

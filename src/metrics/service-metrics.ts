@@ -28,6 +28,8 @@ export interface ServiceMetricsOptions {
   stoppedRuns?: () => Promise<Record<string, number>>;
   /** Schedules with their next fire time and last fire (read from PostgreSQL on scrape). @defaultValue not exported */
   schedules?: () => Promise<readonly { name: string; paused: boolean; nextFireAt: string | null; lastFire: { lagMs: number } | null }[]>;
+  /** Schedule slots this process skipped under the missed-slot policy, by schedule. @defaultValue not exported */
+  skippedSlots?: () => ReadonlyMap<string, number>;
   /** Also export Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
   processMetrics?: boolean;
 }
@@ -115,6 +117,19 @@ export class ServiceMetrics {
         async collect() {
           this.reset();
           for (const s of await schedules()) if (s.lastFire) this.set({ schedule: s.name }, s.lastFire.lagMs / 1000);
+        },
+      });
+    }
+    const { skippedSlots } = options;
+    if (skippedSlots) {
+      new Counter({
+        name: 'nyx_schedule_slots_skipped_total',
+        help: 'Schedule slots missed while no control plane ran and skipped by this control plane (missed-slot policy).',
+        labelNames: ['schedule'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [schedule, n] of skippedSlots()) this.inc({ schedule }, n);
         },
       });
     }
