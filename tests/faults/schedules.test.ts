@@ -60,7 +60,7 @@ describe('schedules with several control planes', () => {
     const taskId = crypto.randomUUID();
     await em.insert(MotivationalTask, { id: taskId, generatedPrompt: 'Watch the clock.', taskPriority: 0, arbitrationScore: 0.5, metadata: null, motivationalState: stateId as number, createdAt: new Date() });
 
-    planes.push(await startControlPlaneProcess(env), await startControlPlaneProcess(env));
+    planes.push(await startControlPlaneProcess(env, 90_000), await startControlPlaneProcess(env, 90_000));
     const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'schedules', 'create', 'every-second', taskId, '--cron', '* * * * * *'], {
       env: { ...env, LOG_LEVEL: 'silent' },
     });
@@ -82,7 +82,7 @@ describe('schedules with several control planes', () => {
     const lastBeforeStop = beforeStop.at(-1)!.slot;
     await new Promise((r) => setTimeout(r, 4_000));
     const restartedAt = Date.now();
-    planes.push(await startControlPlaneProcess(env));
+    planes.push(await startControlPlaneProcess(env, 90_000));
     await waitFor('slots after the restart to fire', async () => (await fires()).filter((f) => f.slot.getTime() > restartedAt).length >= 2, 60_000, 200);
 
     const after = await fires();
