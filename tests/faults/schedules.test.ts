@@ -80,7 +80,8 @@ describe('schedules with several control planes', () => {
 
     // No control plane for a while; then one comes back.
     const lastBeforeStop = beforeStop.at(-1)!.slot;
-    await new Promise((r) => setTimeout(r, 4_000));
+    // Long enough that several slots fall outside the misfire window before the restart.
+    await new Promise((r) => setTimeout(r, MISFIRE_MS + 6_000));
     const restartedAt = Date.now();
     planes.push(await startControlPlaneProcess(env, 90_000));
     await waitFor('slots after the restart to fire', async () => (await fires()).filter((f) => f.slot.getTime() > restartedAt).length >= 2, 60_000, 200);
