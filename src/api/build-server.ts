@@ -20,7 +20,9 @@ import { errorBody, toApiError } from './errors.js';
 import { refuseChangesWhenReadOnly } from './request-guards.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMetricsRoutes } from './routes/metrics.routes.js';
+import { registerRunControlRoutes } from './routes/run-control.routes.js';
 import { registerRunRoutes } from './routes/runs.routes.js';
+import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerStateRoutes } from './routes/states.routes.js';
 import { registerTaskRoutes } from './routes/tasks.routes.js';
 
@@ -78,6 +80,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     registerStateRoutes(api, { controlPlane });
     registerTaskRoutes(api, { controlPlane });
     registerRunRoutes(api, { controlPlane });
+    registerRunControlRoutes(api, { controlPlane });
+    registerScheduleRoutes(api, { controlPlane });
   });
 
   await registerDashboard(app, {

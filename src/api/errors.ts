@@ -15,8 +15,12 @@
  * the producer shows up as a 500 until someone decides what it means.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { InvalidRunIdError } from '../control-plane/errors/invalid-run-id-error.js';
+import { InvalidScheduleError } from '../control-plane/errors/invalid-schedule-error.js';
+import { UnknownScheduleError } from '../control-plane/errors/unknown-schedule-error.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
 import {
+  InvalidSpawnTimeError,
   InvalidTaskContextError,
   NotPlainJsonError,
   PayloadTooLargeError,
@@ -50,6 +54,10 @@ export function errorBody(code: string, message: string): ErrorBody {
 /** What to answer for any error thrown while handling a request. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof InvalidSpawnTimeError) return new ApiError(400, 'invalid_request', error.message, {}, { cause: error });
+  if (error instanceof InvalidScheduleError) return new ApiError(400, 'invalid_schedule', error.message, {}, { cause: error });
+  if (error instanceof UnknownScheduleError) return new ApiError(404, 'unknown_schedule', error.message, {}, { cause: error });
+  if (error instanceof InvalidRunIdError) return new ApiError(400, 'invalid_request', error.message, {}, { cause: error });
   if (error instanceof UnknownTaskError) return new ApiError(404, 'unknown_task', error.message, {}, { cause: error });
   if (error instanceof PayloadTooLargeError) return new ApiError(413, 'payload_too_large', error.message, {}, { cause: error });
   if (error instanceof UnknownWorkflowError) return new ApiError(400, 'unknown_workflow', error.message, {}, { cause: error });

@@ -107,7 +107,14 @@ export async function startService(config: Config, options: StartServiceOptions 
     });
     const cp = controlPlane;
     const queues = deploymentQueues(cp, registry);
-    metrics = new ServiceMetrics({ queues, outboxLag: () => cp.outboxLag() });
+    metrics = new ServiceMetrics({
+      queues,
+      outboxLag: () => cp.outboxLag(),
+      zombies: () => cp.runControl.zombies(),
+      stoppedRuns: () => cp.stoppedRuns(),
+      schedules: () => cp.schedules.list(),
+      skippedSlots: () => cp.scheduler.skippedSlots,
+    });
     app = await buildServer({
       config,
       controlPlane: cp,

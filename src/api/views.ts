@@ -31,6 +31,8 @@ export function runView(run: WorkflowRun) {
     error: run.error ?? null,
     timings: {
       enqueuedAt: iso(run.enqueuedAt),
+      /** A delayed run's due time. */
+      runAt: iso(run.runAt),
       queuedAt: iso(run.queuedAt),
       startedAt: iso(run.startedAt),
       finishedAt: iso(run.finishedAt),

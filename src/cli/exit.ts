@@ -13,6 +13,10 @@ const INPUT_ERRORS = new Set([
   'InvalidArgumentError',
   'DeadLetterNotFoundError',
   'RedriveRefusedError',
+  'InvalidRunIdError',
+  'InvalidSpawnTimeError',
+  'InvalidScheduleError',
+  'UnknownScheduleError',
 ]);
 
 export function failAndExit(error: unknown): never {

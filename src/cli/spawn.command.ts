@@ -4,6 +4,7 @@ import { ControlPlane } from '../control-plane/control-plane.js';
 import { createLogger } from '../logging/logger.js';
 import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 import { action } from './exit.js';
+import { intOption, isoDate } from './options.js';
 
 export function registerSpawnCommand(program: Command): void {
   program
@@ -11,13 +12,18 @@ export function registerSpawnCommand(program: Command): void {
     .description('spawn runs for existing task ids (written to the outbox; a running `nyx start` relays them)')
     .argument('<taskId...>', 'task ids (uuid)')
     .option('--relay', 'also relay them to Redis now, without a running control plane')
+    .option('--delay-ms <ms>', 'start them no earlier than this many ms from now (delayed runs)', intOption(0, 365 * 86_400_000))
+    .option('--run-at <iso>', 'start them no earlier than this time (ISO 8601, e.g. 2026-12-24T18:00:00Z)', isoDate)
     .action(
-      action(async (taskIds: string[], opts: { relay?: boolean }) => {
+      action(async (taskIds: string[], opts: { relay?: boolean; delayMs?: number; runAt?: Date }) => {
         const config = loadConfig();
         const log = createLogger('nyx', config.LOG_LEVEL);
         const cp = await ControlPlane.open({ config, redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL, log });
         try {
-          const runs = await cp.spawn(taskIds);
+          const runs = await cp.spawn(taskIds, undefined, {
+            ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
+            ...(opts.runAt ? { runAt: opts.runAt } : {}),
+          });
           if (opts.relay) while ((await cp.relay.relayOnce()) > 0);
           for (const run of runs) process.stdout.write(`${run.runId}\t${run.taskId}\t${run.workflow}\n`);
         } finally {

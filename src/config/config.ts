@@ -60,6 +60,24 @@ const WorkerEnv = z.object({
   NYX_JOB_ATTEMPTS: intFromEnv(1, 100).default(3),
   /** Base of the exponential retry backoff, in ms. @defaultValue 1000 */
   NYX_BACKOFF_MS: intFromEnv(0, 3_600_000).default(1000),
+  /**
+   * How long a workflow stopped by its deadline (`timeoutMs`) or by an
+   * operator (cancel, fail) gets to end after `ctx.signal` aborts, in ms;
+   * then its attempt is abandoned and its slot given back. @defaultValue 2000
+   */
+  NYX_ABORT_GRACE_MS: intFromEnv(0, 600_000).default(2_000),
+  /**
+   * How often a worker reads operator stops (cancel, fail) for the attempts
+   * it runs, in ms: a stopped run's `ctx.signal` aborts within about this
+   * long. One Redis read per interval, only while jobs run. @defaultValue 500
+   */
+  NYX_STOP_POLL_MS: intFromEnv(50, 60_000).default(500),
+  /**
+   * Abandoned attempts (workflows that ignored `ctx.signal`) after which a
+   * worker stops taking jobs and exits with code 75 once idle, to be
+   * restarted by its supervisor; 0: never. @defaultValue 20
+   */
+  NYX_WORKER_MAX_ZOMBIES: intFromEnv(0, 10_000).default(20),
   /** How long a stopping worker lets running jobs finish, in ms. @defaultValue 10000 */
   NYX_SHUTDOWN_TIMEOUT_MS: intFromEnv(0, 3_600_000).default(10_000),
   /**
@@ -132,6 +150,15 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_RELAY_POLL_MS: intFromEnv(10, 600_000).default(1000),
   /** Longest wait for one addBulk before the relay rolls the batch back and retries, in ms. @defaultValue 5000 */
   NYX_RELAY_SEND_TIMEOUT_MS: intFromEnv(50, 600_000).default(5000),
+  /** How often the control plane looks for due schedule slots, in ms (a slot fires up to this late). @defaultValue 1000 */
+  NYX_SCHEDULER_TICK_MS: intFromEnv(50, 600_000).default(1_000),
+  /**
+   * How late a schedule slot may be and still fire, in ms. Slots later than
+   * that (missed while no control plane ran) are skipped, except the most
+   * recent one when no slot is due inside this window (docs/run-control.md).
+   * @defaultValue 60000
+   */
+  NYX_SCHEDULE_MISFIRE_MS: intFromEnv(0, 30 * 86_400_000).default(60_000),
   /** Results the recorder writes in one statement. @defaultValue 500 */
   NYX_RECORDER_BATCH: intFromEnv(1, 10_000).default(500),
   /** Dispatched outbox rows older than this are pruned, in ms. @defaultValue 86400000 (1 day) */

@@ -24,6 +24,16 @@ import type { QueueNaming } from '../redis/queue-naming.js';
 import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
 import { builtInWorkflows, defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
+import { RunControl, type StopOptions } from './run-control.js';
+import { Scheduler } from './scheduler.js';
+import { Schedules } from './schedules.js';
+import { countStoppedRuns, type StopResult, type StopStatus } from './run-control-sql.js';
+
+/** The queues a workflow's jobs go to: one per motivation type it handles (one in all with `single` routing). */
+function workflowQueues(registry: WorkflowRegistry, naming: QueueNaming, workflow: string): string[] {
+  const types = registry.motivationTypes.filter((type) => registry.forMotivation(type)?.name === workflow);
+  return [...new Set((types.length > 0 ? types : ['']).map((type) => naming.workflowQueue(type)))];
+}
 
 export interface ControlPlaneOptions {
   config: Config;
@@ -38,6 +48,8 @@ export interface ControlPlaneOptions {
   recorder?: boolean;
   /** Run the reconciler in this process (re-sends runs whose job Redis lost). @defaultValue true */
   reconciler?: boolean;
+  /** Fire schedules from this process (any number of control planes may). @defaultValue true */
+  scheduler?: boolean;
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
   /** Called after every reconciler pass (metrics). */
   onReconciled?: (pass: ReconcilePass) => void;
@@ -52,6 +64,9 @@ export class ControlPlane {
   readonly relay: OutboxRelay;
   readonly recorder: ResultsRecorder;
   readonly reconciler: RunReconciler;
+  readonly runControl: RunControl;
+  readonly schedules: Schedules;
+  readonly scheduler: Scheduler;
   #listener: OutboxListener | null = null;
   #started = false;
 
@@ -73,6 +88,22 @@ export class ControlPlane {
       retentionMs: config.NYX_OUTBOX_RETENTION_MS,
       jobOptions: { attempts: config.NYX_JOB_ATTEMPTS, backoffMs: config.NYX_BACKOFF_MS },
       log: log.child({ component: 'relay' }),
+    });
+    this.runControl = new RunControl({
+      prefix: this.naming.prefix,
+      em: () => orm.em.fork(),
+      queue: (name) => this.queues.get(name),
+      queuesOf: (workflow) => workflowQueues(options.registry ?? defaultRegistry, this.naming, workflow),
+      anyQueue: () => this.queues.get(this.naming.resultsQueue),
+    });
+    this.schedules = new Schedules(() => orm.em.fork());
+    this.scheduler = new Scheduler({
+      em: () => orm.em.fork(),
+      spawn: async (em, taskIds) => (await this.spawn(taskIds, em)).map((run) => run.runId),
+      wake: () => this.relay.wake(),
+      tickMs: config.NYX_SCHEDULER_TICK_MS,
+      misfireMs: config.NYX_SCHEDULE_MISFIRE_MS,
+      log: log.child({ component: 'scheduler' }),
     });
     this.recorder = new ResultsRecorder({
       em: () => orm.em.fork(),
@@ -131,6 +162,7 @@ export class ControlPlane {
     }
     if (this.options.recorder !== false) this.recorder.start();
     if (this.options.reconciler !== false) await this.reconciler.start();
+    if (this.options.scheduler !== false) this.scheduler.start();
   }
 
   /**
@@ -156,6 +188,21 @@ export class ControlPlane {
     return runs;
   }
 
+  /** Cancels runs in any state (see run-control.ts): final `cancelled`, never retried. */
+  cancel(runIds: readonly string[], options?: StopOptions): Promise<StopResult> {
+    return this.runControl.cancel(runIds, options);
+  }
+
+  /** Fails runs by hand: final `failed`, never retried. */
+  fail(runIds: readonly string[], options?: StopOptions): Promise<StopResult> {
+    return this.runControl.fail(runIds, options);
+  }
+
+  /** Runs stopped by an operator, by status. */
+  stoppedRuns(): Promise<Record<StopStatus, number>> {
+    return countStoppedRuns(this.em());
+  }
+
   em(): SqlEntityManager {
     return this.orm.em.fork();
   }
@@ -167,6 +214,7 @@ export class ControlPlane {
   /** Stops the relay after its batch, flushes the recorder, closes connections. */
   async close(): Promise<void> {
     await this.reconciler.stop();
+    await this.scheduler.stop();
     await this.relay.stop();
     await this.#listener?.close();
     await this.recorder.close();

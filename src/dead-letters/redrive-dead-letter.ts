@@ -23,7 +23,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { openTaskSpawnEnvelope, TASK_SPAWN_CONTEXT_VERSION, WORKFLOW_JOB_NAME, wrapTaskSpawnContext } from '../dto/index.js';
+import { openTaskSpawnEnvelope, runJobPolicyOf, TASK_SPAWN_CONTEXT_VERSION, WORKFLOW_JOB_NAME, wrapTaskSpawnContext } from '../dto/index.js';
 import type { RunStatus } from '../entities/index.js';
 import type { QueueNaming } from '../redis/queue-naming.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
@@ -101,7 +101,7 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
     const em = tx;
     if (!(await resetDeadRun(em, runId, note))) return false;
     const priority = Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY);
-    await requeueThroughOutbox(em, { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority }, new Date());
+    await requeueThroughOutbox(em, { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority, jobOptions: runJobPolicyOf(workflow) }, new Date());
     return true;
   });
   if (!reset) {

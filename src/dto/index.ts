@@ -5,3 +5,4 @@ export * from './envelope.js';
 export * from './workflow-outcome.js';
 export * from './queue-names.js';
 export * from './storable.js';
+export * from './workflow-policy.js';

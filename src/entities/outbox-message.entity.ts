@@ -24,6 +24,10 @@ export const OutboxMessageSchema = defineEntity({
     payload: p.json<unknown>(),
     /** BullMQ priority (1 = highest); 0 means none. */
     priority: p.integer().default(0),
+    /** The workflow's attempts and backoff (RunJobPolicy), over the relay's defaults; null: defaults. */
+    jobOptions: p.json<unknown>().nullable(),
+    /** Not relayed before this (a delayed spawn); null: at once. */
+    runAt: p.datetime().nullable(),
     createdAt: p.datetime(),
     dispatchedAt: p.datetime().nullable(),
   },

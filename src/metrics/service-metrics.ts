@@ -26,6 +26,14 @@ export interface ServiceMetricsOptions {
   /** Queues to report, by the name shown in the `queue` label. */
   queues: ReadonlyMap<string, Queue>;
   outboxLag: () => Promise<OutboxLag>;
+  /** Attempts abandoned by workers (zombies) per workflow, read from Redis on scrape. @defaultValue not exported */
+  zombies?: () => Promise<Record<string, number>>;
+  /** Runs stopped by an operator, by status (`cancelled`, `failed`), read from PostgreSQL on scrape. @defaultValue not exported */
+  stoppedRuns?: () => Promise<Record<string, number>>;
+  /** Schedules with their next fire time and last fire (read from PostgreSQL on scrape). @defaultValue not exported */
+  schedules?: () => Promise<readonly { name: string; paused: boolean; nextFireAt: string | null; lastFire: { lagMs: number } | null }[]>;
+  /** Schedule slots this process skipped under the missed-slot policy, by schedule. @defaultValue not exported */
+  skippedSlots?: () => ReadonlyMap<string, number>;
   /** Also export Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
   processMetrics?: boolean;
 }
@@ -72,6 +80,68 @@ export class ServiceMetrics {
         for (const [name, queue] of options.queues) this.set({ queue: name }, await queue.getWorkersCount());
       },
     });
+    const { zombies } = options;
+    if (zombies) {
+      new Gauge({
+        name: 'nyx_worker_zombies_total',
+        help: 'Attempts workers abandoned because the workflow ignored ctx.signal after its deadline or a cancel, per workflow (all workers, read from Redis).',
+        labelNames: ['workflow'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const [workflow, n] of Object.entries(await zombies())) this.set({ workflow }, n);
+        },
+      });
+    }
+    const { stoppedRuns } = options;
+    if (stoppedRuns) {
+      new Gauge({
+        name: 'nyx_runs_stopped',
+        help: 'Runs an operator stopped, by final status: cancelled, or failed by hand (all control planes, read from PostgreSQL).',
+        labelNames: ['status'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const [status, n] of Object.entries(await stoppedRuns())) this.set({ status }, n);
+        },
+      });
+    }
+    const { schedules } = options;
+    if (schedules) {
+      new Gauge({
+        name: 'nyx_schedule_next_fire_timestamp_seconds',
+        help: 'When each active schedule fires next (Unix time).',
+        labelNames: ['schedule'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const s of await schedules()) if (s.nextFireAt) this.set({ schedule: s.name }, Date.parse(s.nextFireAt) / 1000);
+        },
+      });
+      new Gauge({
+        name: 'nyx_schedule_lag_seconds',
+        help: "How late each schedule's last slot fired (fire time minus slot time).",
+        labelNames: ['schedule'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const s of await schedules()) if (s.lastFire) this.set({ schedule: s.name }, s.lastFire.lagMs / 1000);
+        },
+      });
+    }
+    const { skippedSlots } = options;
+    if (skippedSlots) {
+      new Counter({
+        name: 'nyx_schedule_slots_skipped_total',
+        help: 'Schedule slots missed while no control plane ran and skipped by this control plane (missed-slot policy).',
+        labelNames: ['schedule'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [schedule, n] of skippedSlots()) this.inc({ schedule }, n);
+        },
+      });
+    }
     const lag = { at: 0, value: null as Promise<OutboxLag> | null };
     // Both outbox gauges come from one query per scrape.
     const readLag = () => {

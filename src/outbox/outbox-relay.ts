@@ -72,14 +72,16 @@ const PRUNE_EVERY_MS = 60_000;
 
 /** The BullMQ job an outbox row becomes (exported so the benchmark's raw baseline adds exactly the same jobs). */
 export function toBulkJob(
-  row: Pick<OutboxRow, 'runId' | 'jobName' | 'payload' | 'priority'>,
+  row: Pick<OutboxRow, 'runId' | 'jobName' | 'payload' | 'priority'> & Partial<Pick<OutboxRow, 'jobOptions'>>,
   jobOptions: RelayJobOptions,
 ): { name: string; data: unknown; opts: JobsOptions } {
   const { attempts, backoffMs, keepCompletedSeconds = 86_400, keepFailedSeconds = 604_800 } = jobOptions;
+  // The workflow's own policy, written by the producer, wins over the defaults.
+  const policy = row.jobOptions ?? {};
   const opts: JobsOptions = {
     jobId: row.runId,
-    attempts,
-    backoff: { type: 'exponential', delay: backoffMs },
+    attempts: policy.attempts ?? attempts,
+    backoff: policy.backoff ? { type: policy.backoff.type, delay: policy.backoff.delayMs } : { type: 'exponential', delay: backoffMs },
     removeOnComplete: { age: keepCompletedSeconds },
     removeOnFail: { age: keepFailedSeconds },
   };

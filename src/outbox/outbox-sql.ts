@@ -11,6 +11,8 @@
  * second send a no-op in BullMQ.
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { RunJobPolicy } from '../dto/index.js';
+import { FINAL_RUN_STATUSES_SQL } from '../entities/index.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';
 
@@ -21,6 +23,8 @@ export interface OutboxRow {
   jobName: string;
   payload: unknown;
   priority: number;
+  /** The workflow's attempts/backoff over the relay's defaults (null: defaults). */
+  jobOptions: RunJobPolicy | null;
 }
 
 export interface NewRun {
@@ -29,6 +33,8 @@ export interface NewRun {
   workflow: string;
   payloadVersion: number;
   enqueuedAt: Date;
+  /** A delayed run's due time (status `delayed`); null: `pending`, relayed at once. */
+  runAt?: Date | null;
 }
 
 export interface NewOutboxMessage {
@@ -39,6 +45,10 @@ export interface NewOutboxMessage {
   payloadJson: string;
   priority: number;
   createdAt: Date;
+  /** The workflow's attempts/backoff (null: the relay's defaults). */
+  jobOptions?: RunJobPolicy | null;
+  /** Not relayed before this (null: at once). */
+  runAt?: Date | null;
 }
 
 /**
@@ -74,6 +84,7 @@ export async function insertSpawnedRuns(
       workflow: run.workflow,
       payload_version: run.payloadVersion,
       enqueued_at: run.enqueuedAt.toISOString(),
+      run_at: run.runAt ? run.runAt.toISOString() : null,
     }));
     const messageRows = messages.slice(i, i + SPAWN_WRITE_CHUNK).map((m) => ({
       run_id: m.runId,
@@ -82,19 +93,21 @@ export async function insertSpawnedRuns(
       payload: m.payloadJson,
       priority: m.priority,
       created_at: m.createdAt.toISOString(),
+      job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
+      run_at: m.runAt ? m.runAt.toISOString() : null,
     }));
     const last = i + SPAWN_WRITE_CHUNK >= runs.length;
     await em.execute(
       `with new_runs as (
-         insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at)
-         select id, task_id, workflow, 'pending', 0, payload_version, enqueued_at
-           from json_to_recordset(?::json) as r(id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz)
+         insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at)
+         select id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at
+           from json_to_recordset(?::json) as r(id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz)
        ), new_messages as (
-         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at)
-         select run_id, queue, job_name, payload::jsonb, priority, created_at
+         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at, job_options, run_at)
+         select run_id, queue, job_name, payload::jsonb, priority, created_at, job_options::jsonb, run_at
            from rows from (json_to_recordset(?::json)
-                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz))
-                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, ord)
+                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz, job_options text, run_at timestamptz))
+                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, job_options, run_at, ord)
           order by ord
        )
        select ${last ? `pg_notify('${OUTBOX_CHANNEL}', '')` : '1'}`,
@@ -114,12 +127,16 @@ export async function insertSpawnedRuns(
  * off for the rest of the claiming transaction (`set_config(…, true)` is
  * local to it; outside a transaction it has no effect and the claim is as
  * before).
+ *
+ * A delayed row (`run_at` in the future) stays in the outbox until it is due;
+ * the ordered scan passes over such rows, so very many far-future delayed
+ * rows make each claim slower (docs/run-control.md).
  */
 export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Promise<OutboxRow[]> {
   await em.execute(`select set_config('enable_bitmapscan', 'off', true)`);
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select id, run_id, queue, job_name, payload, priority from outbox_message
-      where dispatched_at is null order by id limit ? for update skip locked`,
+    `select id, run_id, queue, job_name, payload, priority, job_options from outbox_message
+      where dispatched_at is null and (run_at is null or run_at <= now()) order by id limit ? for update skip locked`,
     [limit],
   );
   return rows.map((row) => ({
@@ -129,6 +146,7 @@ export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Pro
     jobName: String(row.job_name),
     payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as unknown) : row.payload,
     priority: Number(row.priority),
+    jobOptions: (typeof row.job_options === 'string' ? JSON.parse(row.job_options) : row.job_options ?? null) as RunJobPolicy | null,
   }));
 }
 
@@ -146,9 +164,9 @@ export async function markDispatched(em: SqlEntityManager, rows: readonly Outbox
        update outbox_message set dispatched_at = ? where id = any(?::bigint[]) returning run_id
      )
      update workflow_run
-        set status = case when status = 'pending' then 'queued' else status end,
+        set status = case when status in ('pending', 'delayed') then 'queued' else status end,
             queued_at = coalesce(queued_at, ?)
-      where id in (select run_id from sent) and (status = 'pending' or queued_at is null)`,
+      where id in (select run_id from sent) and (status in ('pending', 'delayed') or queued_at is null)`,
     [at.toISOString(), `{${rows.map((r) => r.id).join(',')}}`, at.toISOString()],
   );
 }
@@ -160,7 +178,9 @@ export interface OutboxLag {
 
 export async function readOutboxLag(em: SqlEntityManager): Promise<OutboxLag> {
   const [row] = await em.execute<{ pending: string | number; oldest: Date | string | null }[]>(
-    `select count(*) as pending, min(created_at) as oldest from outbox_message where dispatched_at is null`,
+    // A delayed row counts once it is due, and is late from its run_at on.
+    `select count(*) as pending, min(coalesce(run_at, created_at)) as oldest from outbox_message
+      where dispatched_at is null and (run_at is null or run_at <= now())`,
   );
   const oldest = row?.oldest ? new Date(row.oldest).getTime() : null;
   return { pending: Number(row?.pending ?? 0), oldestPendingAgeMs: oldest === null ? 0 : Math.max(0, Date.now() - oldest) };
@@ -177,7 +197,7 @@ export async function pruneDispatched(em: SqlEntityManager, before: Date): Promi
     `with pruned as (
        delete from outbox_message o
         where o.dispatched_at is not null and o.dispatched_at < ?
-          and not exists (select 1 from workflow_run r where r.id = o.run_id and r.status not in ('completed', 'failed', 'dead'))
+          and not exists (select 1 from workflow_run r where r.id = o.run_id and r.status not in ${FINAL_RUN_STATUSES_SQL})
         returning 1
      )
      select count(*) as pruned from pruned`,

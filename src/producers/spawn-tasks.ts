@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import {
+  runJobPolicyOf,
   TASK_SPAWN_CONTEXT_SCHEMA,
   TASK_SPAWN_CONTEXT_VERSION,
   WORKFLOW_JOB_NAME,
@@ -26,6 +27,7 @@ import { insertSpawnedRuns, SPAWN_WRITE_CHUNK, type NewOutboxMessage, type NewRu
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidSpawnMetadataError } from './errors/invalid-spawn-metadata-error.js';
+import { InvalidSpawnTimeError } from './errors/invalid-spawn-time-error.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { UnknownTaskError } from './errors/unknown-task-error.js';
 import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
@@ -42,6 +44,15 @@ export interface SpawnRequestOptions<M extends object = never> {
    * @defaultValue none: each task's own metadata only
    */
   metadata?: JsonSafeObject<M, 'metadata'>;
+  /**
+   * Start the runs no earlier than this: they stay `delayed` in the outbox
+   * until then, and the relay sends them once due (within about
+   * NYX_RELAY_POLL_MS). A time already past starts them at once. Not with `delayMs`.
+   * @defaultValue now
+   */
+  runAt?: Date;
+  /** Start the runs no earlier than this many ms from now (as `runAt`). Not with `runAt`. @defaultValue 0 */
+  delayMs?: number;
 }
 
 export interface SpawnOptions<M extends object = never> extends SpawnRequestOptions<M> {
@@ -70,6 +81,7 @@ export async function spawnTasks<M extends object = never>(
   options: SpawnOptions<M>,
 ): Promise<SpawnedRun[]> {
   const extraMetadata = checkExtraMetadata(options.metadata);
+  const runAt = dueTimeOf(options);
   if (taskIds.length === 0) return [];
   const malformed = taskIds.filter((id) => !UUID.test(id));
   if (malformed.length > 0) throw new UnknownTaskError(malformed);
@@ -94,7 +106,7 @@ export async function spawnTasks<M extends object = never>(
       const bytes = Buffer.byteLength(payloadJson);
       if (bytes > options.maxPayloadBytes) throw new PayloadTooLargeError(task.id, bytes, options.maxPayloadBytes);
       const runId = randomUUID();
-      runs.push({ id: runId, taskId: task.id, workflow: workflow.name, payloadVersion: TASK_SPAWN_CONTEXT_VERSION, enqueuedAt: now });
+      runs.push({ id: runId, taskId: task.id, workflow: workflow.name, payloadVersion: TASK_SPAWN_CONTEXT_VERSION, enqueuedAt: now, runAt });
       messages.push({
         runId,
         queue: options.queueFor?.(context.motivationType) ?? WORKFLOW_QUEUE,
@@ -102,6 +114,8 @@ export async function spawnTasks<M extends object = never>(
         payloadJson,
         priority: Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY),
         createdAt: now,
+        jobOptions: runJobPolicyOf(workflow),
+        runAt,
       });
     }
     // One statement is atomic by itself: a transaction is opened only when the
@@ -112,6 +126,24 @@ export async function spawnTasks<M extends object = never>(
   } finally {
     session.clear();
   }
+}
+
+/** When a delayed spawn is due, checked before anything is read or written; null: at once. */
+function dueTimeOf({ runAt, delayMs }: { runAt?: unknown; delayMs?: unknown }): Date | null {
+  if (runAt !== undefined && delayMs !== undefined) throw new InvalidSpawnTimeError('give runAt or delayMs, not both');
+  let due: number;
+  if (runAt !== undefined) {
+    if (!(runAt instanceof Date) || Number.isNaN(runAt.getTime())) throw new InvalidSpawnTimeError(`runAt: ${String(runAt)} is not a valid Date`);
+    due = runAt.getTime();
+  } else if (delayMs !== undefined) {
+    if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0) {
+      throw new InvalidSpawnTimeError(`delayMs: ${String(delayMs)} is not a whole number of ms >= 0`);
+    }
+    due = Date.now() + delayMs;
+  } else {
+    return null;
+  }
+  return due > Date.now() ? new Date(due) : null;
 }
 
 /** The caller's extra metadata, checked once per call, before anything is read or written. */

@@ -25,6 +25,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowFailure, WorkflowOutcome } from '../dto/index.js';
 import { cutToBytes, findUnstorableOutcome, toStorableText } from '../dto/storable.js';
+import { isFinalRunStatus } from '../entities/index.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
 import { collapseOutcomes, readRunStates, recordOutcomes, waitForRelays, type RunState } from './record-outcomes-sql.js';
 
@@ -110,8 +111,8 @@ export async function writeIsolated(
 
 function classify(outcome: WorkflowOutcome, state: RunState | undefined): { refused?: RefusalReason; ignored?: IgnoredReason; detail: string } {
   if (!state) return { refused: 'unknown_run', detail: `no run ${outcome.runId}` };
-  if (['completed', 'failed', 'dead'].includes(state.status)) return { ignored: 'run_final', detail: `run is ${state.status}` };
-  if (state.status === 'pending') return { refused: 'not_dispatched', detail: 'the run was never sent to a worker' };
+  if (isFinalRunStatus(state.status)) return { ignored: 'run_final', detail: `run is ${state.status}` };
+  if (state.status === 'pending' || state.status === 'delayed') return { refused: 'not_dispatched', detail: 'the run was never sent to a worker' };
   if (outcome.workflow !== state.workflow && !(outcome.workflow === null && outcome.kind === 'failed')) {
     return { refused: 'workflow_mismatch', detail: `outcome names workflow ${JSON.stringify(outcome.workflow)}, the run is ${JSON.stringify(state.workflow)}` };
   }
@@ -168,7 +169,7 @@ export async function recordCheckedOutcomes(em: () => SqlEntityManager, batch: r
   // try once more, and only then explain what is left.
   const notYetQueued = left.filter((o) => {
     const status = states.get(o.runId)?.status;
-    return status !== undefined && !['completed', 'failed', 'dead'].includes(status);
+    return status !== undefined && !isFinalRunStatus(status);
   });
   if (notYetQueued.length > 0) {
     await waitForRelays(em(), notYetQueued.map((o) => o.runId));

@@ -6,7 +6,7 @@
  * and order-proof, so results delivered twice, late or out of order change
  * nothing they should not, and it writes only what a worker of this run
  * could have sent:
- * - a run that reached a final status (completed, failed, dead) is never
+ * - a run that reached a final status (completed, failed, dead, cancelled) is never
  *   touched again;
  * - a run never dispatched (`pending`) is not touched: no worker has its job;
  * - the workflow must be the run's own (a failure may name none: its payload
@@ -20,6 +20,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowOutcome } from '../dto/index.js';
 import { INT32_MAX } from '../dto/storable.js';
+import { FINAL_RUN_STATUSES_SQL } from '../entities/index.js';
 
 /** One row of the statement's recordset (column names as in the SQL). */
 interface Row {
@@ -90,7 +91,7 @@ export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly Wo
         as v(id uuid, task_id uuid, workflow text, kind text, status text, attempt int, result text, error text,
              started_at timestamptz, finished_at timestamptz, final boolean)
       where r.id = v.id
-        and r.status not in ('pending', 'completed', 'failed', 'dead')
+        and r.status not in ('pending', 'delayed') and r.status not in ${FINAL_RUN_STATUSES_SQL}
         and (r.workflow = v.workflow or (v.workflow is null and v.kind = 'failed'))
         and (v.kind = 'failed' or v.task_id is null or r.task_id = v.task_id)
         and v.attempt <= ?

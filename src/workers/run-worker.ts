@@ -4,6 +4,9 @@ import { loadWorkerConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import { startWorker } from './start-worker.js';
 
+/** Exit code of a worker that recycled itself (too many zombies): EX_TEMPFAIL, "restart me". */
+export const RECYCLE_EXIT_CODE = 75;
+
 export interface RunWorkerOptions {
   /** Write the resolved module URLs there on exit (used by the boundary test). */
   reportModulesTo?: string | undefined;
@@ -13,13 +16,19 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const config = loadWorkerConfig();
   const log = createLogger('nyx-worker', config.LOG_LEVEL);
-  const handle = await startWorker({ config, log });
+  const handle = await startWorker({
+    config,
+    log,
+    // Zombies cannot be killed, only left behind with the process: stop taking
+    // jobs, let the live ones finish, exit with EX_TEMPFAIL for the supervisor to restart.
+    onRecycle: (zombies) => void stop(`recycle after ${zombies} abandoned attempts`, RECYCLE_EXIT_CODE),
+  });
   log.info({ pid: process.pid, queues: handle.queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
   // The parent (demo, tests) waits for this line before it counts the worker as up.
   process.send?.({ type: 'ready', pid: process.pid });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  async function stop(signal: string, exitCode = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, timeoutMs: config.NYX_SHUTDOWN_TIMEOUT_MS }, 'worker stopping: no new jobs, letting running ones finish');
@@ -29,8 +38,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     const outcome = await closing;
     log.info({ outcome }, 'worker stopped');
     if (options.reportModulesTo) writeFileSync(options.reportModulesTo, JSON.stringify([...options.resolvedModules]));
-    process.exit(0);
-  };
+    process.exit(exitCode);
+  }
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('disconnect', () => void stop('parent disconnected'));

@@ -32,6 +32,13 @@ export interface StartWorkerOptions {
   config?: WorkerConfig;
   /** @defaultValue a pino logger named `nyx-worker` at `config.LOG_LEVEL` */
   log?: Logger;
+  /**
+   * Called once `config.NYX_WORKER_MAX_ZOMBIES` attempts that ignored their
+   * abort signal were left behind: close the worker and end the process (a
+   * zombie cannot be killed, only left with its process).
+   * @defaultValue none: the worker keeps running
+   */
+  onRecycle?: (zombies: number) => void;
 }
 
 export interface RunningWorker {
@@ -64,6 +71,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     maxStalledCount: config.NYX_MAX_STALLED_COUNT,
     maxResultBytes: config.NYX_MAX_RESULT_BYTES,
     maxResultsJobBytes: config.NYX_MAX_RESULTS_JOB_BYTES,
+    abortGraceMs: config.NYX_ABORT_GRACE_MS,
+    stopPollMs: config.NYX_STOP_POLL_MS,
+    maxZombies: config.NYX_WORKER_MAX_ZOMBIES,
+    ...(options.onRecycle ? { onRecycle: options.onRecycle } : {}),
   });
   try {
     await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));

@@ -14,8 +14,11 @@
  */
 import { Queue, type Worker } from 'bullmq';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
+import { runControlKeys } from '../redis/run-control-keys.js';
+import { countZombie, type RunControlClient } from '../redis/run-control-store.js';
 import type { QueueRouting } from '../redis/queue-naming.js';
 import { OutcomeReporter } from './outcome-reporter.js';
+import { StopWatcher } from './stop-watcher.js';
 import { TolerantWorker } from './tolerant-worker.js';
 import { createWorkflowProcessor, type ProcessorLogger } from './workflow-processor.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
@@ -40,10 +43,20 @@ export interface WorkerProcessOptions {
   maxResultBytes?: number;
   /** Largest results job, in bytes of JSON. @defaultValue 8388608 */
   maxResultsJobBytes?: number;
+  /** How long a workflow stopped by its deadline or an operator gets to end before it is abandoned, in ms. @defaultValue 2000 */
+  abortGraceMs?: number;
+  /** How often the worker reads operator stops for its running attempts, in ms. @defaultValue 500 */
+  stopPollMs?: number;
+  /** Abandoned attempts (zombies) after which `onRecycle` is called; 0: never. @defaultValue 0 */
+  maxZombies?: number;
+  /** Called once when `maxZombies` is reached: the caller stops taking jobs and exits once idle, to be restarted. */
+  onRecycle?: (zombies: number) => void;
 }
 
 export interface WorkerHandle {
   workers: Worker[];
+  /** Attempts abandoned since start, and how many of them still run. */
+  zombies(): { abandoned: number; running: number };
   close(timeoutMs: number): Promise<'drained' | 'timed-out'>;
 }
 
@@ -67,12 +80,35 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     ...(options.maxResultsJobBytes !== undefined ? { maxJobBytes: options.maxResultsJobBytes } : {}),
     onRetry: (error, failures) => options.log.warn({ err: error, failures }, 'worker: Redis refused a report; keeping the job and retrying'),
   });
+  const keys = runControlKeys(prefix);
+  const zombies = { abandoned: 0, running: 0 };
+  const onAbandoned = (attempt: { runId: string; workflow: string }, running: Promise<unknown>) => {
+    zombies.abandoned += 1;
+    zombies.running += 1;
+    void running.finally(() => (zombies.running -= 1)).catch(() => {});
+    options.log.warn({ ...attempt, zombies: zombies.abandoned }, 'worker: attempt ignored ctx.signal; abandoned, its slot given back');
+    void results
+      .getBackend()
+      .client.then((client) => countZombie(client as unknown as RunControlClient, keys, attempt.workflow))
+      .catch((error: unknown) => options.log.error({ err: error }, 'worker: could not count a zombie in Redis'));
+    const max = options.maxZombies ?? 0;
+    if (max > 0 && zombies.abandoned === max) options.onRecycle?.(zombies.abandoned);
+  };
+  const stops = new StopWatcher({
+    client: async () => (await results.getBackend().client) as unknown as RunControlClient,
+    keys,
+    pollMs: options.stopPollMs ?? 500,
+    log: options.log,
+  });
   const processor = createWorkflowProcessor({
+    stops,
     registry: options.registry,
     reporter,
     log: options.log,
     shutdownSignal: shutdown.signal,
     maxStalledCount,
+    abortGraceMs: options.abortGraceMs ?? 2_000,
+    onAbandoned,
   });
   const workers = options.queues.map((spec) => {
     const worker: Worker = new TolerantWorker(naming.workflowQueue(spec.motivationType), (job, token) => processor.process(job, token), {
@@ -115,6 +151,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
       shutdown.abort(new Error('worker shutting down'));
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref())]);
     }
+    stops.close();
     await Promise.allSettled([...reports]);
     await reporter.drain();
     await Promise.all([results.close(), deadLetters.close()]);
@@ -122,5 +159,5 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     return outcome;
   }
 
-  return { workers, close };
+  return { workers, close, zombies: () => ({ ...zombies }) };
 }

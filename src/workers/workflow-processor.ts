@@ -30,6 +30,8 @@ import { z } from 'zod';
 import { openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
+import { AttemptControl } from './attempt-control.js';
+import { RunStoppedError, type StopStatus } from './run-stopped-error.js';
 import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecoverable } from './classify-failure.js';
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
@@ -51,6 +53,12 @@ export interface WorkflowProcessorDeps {
   shutdownSignal: AbortSignal;
   /** Times a job may come back from stalled-job recovery and still run. @defaultValue 2 */
   maxStalledCount?: number;
+  /** How long a workflow stopped by its deadline or an operator gets to end, in ms (attempt-control.ts). @defaultValue 2000 */
+  abortGraceMs?: number;
+  /** Told of each attempt abandoned after the grace period (a zombie), with its still running promise. */
+  onAbandoned?: (attempt: { runId: string; workflow: string }, running: Promise<unknown>) => void;
+  /** Hears operator stops (cancel, fail) of running attempts. @defaultValue none: runs are not stopped */
+  stops?: { watch(runId: string, onStop: (status: StopStatus) => void): () => void };
 }
 
 export interface WorkflowProcessor {
@@ -147,13 +155,28 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       }
       const input = parseInput(workflow, opened.wire);
       const log = { runId, jobId: runId, taskId: opened.context.taskId, workflow: workflow.name, attempt: state.attempt };
-      const output = await workflow.run(input, {
+      const control = new AttemptControl({
         runId,
-        attempt: state.attempt,
-        signal: deps.shutdownSignal,
-        reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
-        log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
+        workflow: workflow.name,
+        timeoutMs: workflow.timeoutMs,
+        graceMs: deps.abortGraceMs ?? 2_000,
+        shutdownSignal: deps.shutdownSignal,
+        onAbandoned: (running) => deps.onAbandoned?.({ runId, workflow: workflow.name }, running),
       });
+      const unwatch = deps.stops?.watch(runId, (status) => control.stop(new RunStoppedError(runId, status)));
+      const output = await control
+        .run(() =>
+          workflow.run(input, {
+            runId,
+            attempt: state.attempt,
+            signal: control.signal,
+            reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
+            log: (message, fields) => deps.log.info({ ...log, ...fields }, message),
+          }),
+        )
+        .finally(unwatch);
+      // A result that came in the grace period after a stop is not the run's: it is already final.
+      if (control.stopReason instanceof RunStoppedError) throw control.stopReason;
       // Built in wire form and validated as such: what is checked is what is sent
       // (and kept as the job's return value), with no decode/encode round trip.
       const result = {
@@ -180,9 +203,14 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       // Cut short by shutdown: not a failure of the run. Reporting one would
       // record an attempt as failed (even dead, on the last attempt) while the
       // job runs again elsewhere. The job goes back to the queue instead.
-      if (deps.shutdownSignal.aborted) {
+      if (deps.shutdownSignal.aborted && !(error instanceof RunStoppedError)) {
         await job.moveToWait(token);
         throw new WaitingError();
+      }
+      // Stopped by an operator: the control plane recorded the final status; nothing to report, no retry.
+      if (error instanceof RunStoppedError) {
+        deps.log.info({ runId, jobId: runId, status: error.status }, 'run stopped by an operator; attempt ended');
+        throw error;
       }
       await reportFailure(job, error, state, false);
       if (job.data instanceof UnreadableJobData) {

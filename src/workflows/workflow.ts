@@ -9,8 +9,8 @@
  * leaves the job to be run again, so `run` must be idempotent or use
  * `ctx.runId` as an idempotency key for its side effects.
  */
-import type { z } from 'zod';
-import { TaskSpawnContext, type JsonSafe, type TaskSpawnContextWire } from '../dto/index.js';
+import { z } from 'zod';
+import { TaskSpawnContext, WorkflowPolicy, type JsonSafe, type TaskSpawnContextWire } from '../dto/index.js';
 import { InvalidWorkflowError } from './invalid-workflow-error.js';
 
 export interface WorkflowContext {
@@ -20,7 +20,12 @@ export interface WorkflowContext {
   readonly attempt: number;
   /** Reports progress (0..100) to BullMQ; visible in the dashboard. */
   reportProgress(percent: number): Promise<void>;
-  /** Aborted when the worker is shutting down and the grace period ran out. */
+  /**
+   * Aborted when the attempt must stop: its `timeoutMs` passed, the run was
+   * cancelled or failed by an operator, or the worker is shutting down and
+   * its grace period ran out. `signal.reason` says which. A workflow that
+   * ignores it is abandoned after NYX_ABORT_GRACE_MS (see docs/run-control.md).
+   */
   readonly signal: AbortSignal;
   /** Structured log lines carrying the run id. */
   log(message: string, fields?: Record<string, unknown>): void;
@@ -29,7 +34,7 @@ export interface WorkflowContext {
 /** Input schemas read the wire form of the payload (dates as ISO strings). */
 type InputSchema = z.ZodType<unknown, Partial<TaskSpawnContextWire>>;
 
-export interface WorkflowDefinition<S extends InputSchema = InputSchema, O = unknown> {
+export interface WorkflowDefinition<S extends InputSchema = InputSchema, O = unknown> extends WorkflowPolicy {
   /** Unique name, recorded on each run. */
   readonly name: string;
   /** Motivation types this workflow handles. */
@@ -54,12 +59,14 @@ const NAME = /^[a-z][a-z0-9-]{0,63}$/;
 const PAYLOAD_FIELDS = Object.keys(TaskSpawnContext.shape);
 
 export function defineWorkflow<S extends InputSchema, O>(definition: WorkflowSpec<S, O>): WorkflowDefinition<S, O> {
-  const { name, motivationTypes, input } = definition;
+  const { name, motivationTypes, input, run, timeoutMs, attempts, backoff } = definition;
   if (!NAME.test(name)) throw new InvalidWorkflowError(name, 'the name must be lower-case letters, digits and dashes');
   if (motivationTypes.length === 0) throw new InvalidWorkflowError(name, 'it handles no motivation type');
   const badType = motivationTypes.find((type) => !TaskSpawnContext.shape.motivationType.safeParse(type).success);
   if (badType !== undefined) throw new InvalidWorkflowError(name, `"${badType}" is not a motivation type (lower-case, like "curiosity")`);
-  if (typeof definition.run !== 'function') throw new InvalidWorkflowError(name, 'run is not a function');
+  if (typeof run !== 'function') throw new InvalidWorkflowError(name, 'run is not a function');
+  const policy = WorkflowPolicy.safeParse({ timeoutMs, attempts, backoff });
+  if (!policy.success) throw new InvalidWorkflowError(name, `bad policy: ${z.prettifyError(policy.error).replace(/\n/g, '; ')}`);
   // The worker hands the input schema only the payload fields it names; one the
   // payload never has would fail every job, so it fails here, once.
   const shape = (input as { shape?: Record<string, unknown> }).shape;

@@ -4,6 +4,7 @@
  * test cuts — the shared servers keep running) and given back.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { migrationsList } from '../../src/db/migrations/index.js';
 import { migrateUp } from '../../src/db/orm.js';
 import { waitFor } from '../support/wait-for.js';
 import { startTestService, type TestService } from './support/api-harness.js';
@@ -28,7 +29,7 @@ describe('GET /ready on a database without migrations', () => {
       checks: {
         postgres: { ok: true },
         redis: { ok: true },
-        migrations: { ok: false, pending: ['Migration20261128000000_initial'], error: expect.stringContaining('nyx migrate') },
+        migrations: { ok: false, pending: migrationsList.map((m) => m.name), error: expect.stringContaining('nyx migrate') },
       },
     });
     await migrateUp(t.orm);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { migrationsList } from '../../src/db/migrations/index.js';
 import { stopChild } from '../../src/demo/worker-pool.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
@@ -107,7 +108,7 @@ describe('nyx start (real process)', () => {
       expect(code).toBe(0);
       const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       for (const line of lines) expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
-      expect(lines.find((l) => l.msg === 'migrations applied')).toMatchObject({ applied: ['Migration20261128000000_initial'] });
+      expect(lines.find((l) => l.msg === 'migrations applied')).toMatchObject({ applied: migrationsList.map((m) => m.name) });
       expect(lines.find((l) => l.msg === 'run spawned')).toEqual(
         expect.objectContaining({ runId: task.body.run.runId, jobId: task.body.run.runId, taskId: task.body.id, workflow: 'plan-steps' }),
       );

@@ -200,7 +200,7 @@ describe('REST API', () => {
       const run = await t.api.request('GET', `/runs/${task.run.runId}`);
       expect(run.status).toBe(200);
       expect(Object.keys(run.body).sort()).toEqual(['attempts', 'error', 'id', 'payloadVersion', 'result', 'status', 'taskId', 'timings', 'workflow']);
-      expect(Object.keys(run.body.timings).sort()).toEqual(['enqueuedAt', 'finishedAt', 'queuedAt', 'runMs', 'startedAt', 'totalMs']);
+      expect(Object.keys(run.body.timings).sort()).toEqual(['enqueuedAt', 'finishedAt', 'queuedAt', 'runAt', 'runMs', 'startedAt', 'totalMs']);
     });
 
     it('404 for unknown ids, 400 for malformed ones', async () => {

@@ -51,6 +51,17 @@ describe('defineWorkflow', () => {
     expect(error).toBeInstanceOf(TypeError);
   });
 
+  it('refuses a policy that cannot work, naming the field', () => {
+    expect(refusal({ ...valid, timeoutMs: 0 }).message).toMatch(/^workflow "echo": bad policy: .*timeoutMs/);
+    expect(refusal({ ...valid, attempts: 1.5 }).message).toMatch(/^workflow "echo": bad policy: .*attempts/);
+    expect(refusal({ ...valid, backoff: { type: 'linear', delayMs: 10 } }).message).toMatch(/^workflow "echo": bad policy: .*backoff\.type/);
+  });
+
+  it('keeps the policy on the definition', () => {
+    const workflow = defineWorkflow({ ...valid, timeoutMs: 5_000, attempts: 1, backoff: { type: 'fixed', delayMs: 10 } });
+    expect(workflow).toMatchObject({ timeoutMs: 5_000, attempts: 1, backoff: { type: 'fixed', delayMs: 10 } });
+  });
+
   it('accepts an input schema that is not an object: it reads the whole wire payload', async () => {
     const whole = defineWorkflow({
       name: 'whole',

@@ -37,10 +37,14 @@ export const SpawnBody = z
   .strictObject({
     /** Spawn even if the task has a run that is not finished. @defaultValue false */
     force: z.boolean().default(false),
+    /** Start the run no earlier than this (ISO 8601); it is `delayed` until then. @defaultValue now */
+    runAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+    /** Start the run no earlier than this many ms from now. @defaultValue 0 */
+    delayMs: z.number().int().min(0).max(365 * 86_400_000).optional(),
   })
   .optional();
 
-const ACTIVE_STATUSES = ['pending', 'queued', 'running'] as const;
+const ACTIVE_STATUSES = ['pending', 'delayed', 'queued', 'running'] as const;
 /** Runs listed with a task, newest first. */
 const TASK_RUNS_SHOWN = 20;
 
@@ -92,11 +96,11 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
 
   app.post('/tasks/:id/spawn', async (request, reply) => {
     const { id } = parseInput(UuidParams, request.params, 'params');
-    const { force } = parseInput(SpawnBody, request.body ?? undefined, 'body') ?? { force: false };
+    const { force, runAt, delayMs } = parseInput(SpawnBody, request.body ?? undefined, 'body') ?? { force: false };
     const runs = await controlPlane.em().transactional(async (em) => {
       await lockTask(em, id);
       if (!force) await assertNoActiveRun(em, id);
-      return controlPlane.spawn([id], em);
+      return controlPlane.spawn([id], em, { ...(runAt ? { runAt } : {}), ...(delayMs !== undefined ? { delayMs } : {}) });
     });
     controlPlane.relay.wake();
     const run = runs[0]!;

@@ -17,13 +17,15 @@ import { DeadLetter } from '../../../src/dto/dead-letter.js';
 import { MotivationalState, MotivationalTask, WorkflowRun } from '../../../src/entities/index.js';
 import { builtInWorkflows, WorkflowRegistry } from '../../../src/workflows/registry.js';
 import { faultWorkflows } from '../../fixtures/workflows/fault-workflows.js';
+import { runControlWorkflows } from '../../fixtures/workflows/run-control-workflows.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../../support/test-redis.js';
 import { silentLog, testConfig } from '../../support/test-config.js';
 
 export const FAULT_WORKFLOWS_MODULE = fileURLToPath(new URL('../../fixtures/workflows/fault-workflows.ts', import.meta.url));
+const RUN_CONTROL_WORKFLOWS_MODULE = fileURLToPath(new URL('../../fixtures/workflows/run-control-workflows.ts', import.meta.url));
 
-export const faultRegistry = new WorkflowRegistry([...builtInWorkflows, ...faultWorkflows]);
+export const faultRegistry = new WorkflowRegistry([...builtInWorkflows, ...faultWorkflows, ...runControlWorkflows]);
 
 export interface SeedSpec {
   motivationType: string;
@@ -95,7 +97,7 @@ export class FaultHarness {
       REDIS_URL: this.redisUrl,
       NYX_QUEUE_PREFIX: this.prefix,
       LOG_LEVEL: process.env.NYX_TEST_LOG_LEVEL ?? 'silent',
-      NYX_WORKFLOW_MODULES: FAULT_WORKFLOWS_MODULE,
+      NYX_WORKFLOW_MODULES: `${FAULT_WORKFLOWS_MODULE},${RUN_CONTROL_WORKFLOWS_MODULE}`,
       NYX_LOCK_DURATION_MS: '1000',
       NYX_STALLED_INTERVAL_MS: '500',
       ...extra,
