@@ -1,5 +1,5 @@
 /**
- * Finds the TypeScript sources of the scanned project. Build output, installed
+ * Finds the TypeScript and JavaScript sources of the scanned project. Build output, installed
  * packages and declaration files are skipped: the scanner judges the code the
  * project's authors wrote, and must work when node_modules is not installed.
  */
@@ -8,9 +8,13 @@ import path from 'node:path';
 import { NoTypeScriptFilesError } from './no-typescript-files-error.js';
 import { ScanPathNotFoundError } from './scan-path-not-found-error.js';
 
-const IGNORED_DIRECTORIES = new Set(['node_modules', 'dist']);
-const SOURCE_FILE = /\.[cm]?ts$/;
+const IGNORED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'coverage']);
+/** What `check-boundary` reads: TypeScript and JavaScript sources, JSX included. */
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+const SOURCE_FILE = /\.([cm]?[jt]s|[jt]sx)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+/** Bundles and minified output are build artifacts even outside dist/. */
+const GENERATED_FILE = /\.min\.[cm]?js$/;
 
 export interface SourceFileSet {
   /** Absolute directory that findings are reported relative to. */
@@ -20,9 +24,9 @@ export interface SourceFileSet {
 }
 
 /**
- * Accepts a directory (scanned recursively) or a single `.ts` file.
+ * Accepts a directory (scanned recursively) or a single source file.
  * @throws ScanPathNotFoundError when the path does not exist
- * @throws NoTypeScriptFilesError when it contains no scannable `.ts` file
+ * @throws NoTypeScriptFilesError when it contains no scannable source file
  */
 export function collectSourceFiles(scanPath: string): SourceFileSet {
   const absolute = path.resolve(scanPath);
@@ -50,5 +54,5 @@ function walk(dir: string): string[] {
 }
 
 function isScannable(fileName: string): boolean {
-  return SOURCE_FILE.test(fileName) && !DECLARATION_FILE.test(fileName);
+  return SOURCE_FILE.test(fileName) && !DECLARATION_FILE.test(fileName) && !GENERATED_FILE.test(fileName);
 }

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
-import type { Finding, RuleId } from './finding.js';
+import { type Finding, kindOf, type RuleId, severityOf } from './finding.js';
 
 export interface ScannedProject {
   rootDir: string;
@@ -27,7 +27,9 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   target: ts.ScriptTarget.ES2022,
   experimentalDecorators: true,
-  allowJs: false,
+  // .js/.mjs sources are parsed too (a worker written in JavaScript is still a worker); never checked.
+  allowJs: true,
+  checkJs: false,
   noEmit: true,
 };
 
@@ -60,7 +62,8 @@ export function locationOf(project: ScannedProject, node: ts.Node): string {
 }
 
 export function findingAt(project: ScannedProject, node: ts.Node, rule: RuleId, message: string): Finding {
-  return { file: relativeFile(project, node.getSourceFile().fileName), line: lineOf(node), rule, message };
+  const file = relativeFile(project, node.getSourceFile().fileName);
+  return { file, line: lineOf(node), rule, severity: severityOf(rule, false), kind: kindOf(rule), message };
 }
 
 export function isProjectNode(project: ScannedProject, node: ts.Node): boolean {
