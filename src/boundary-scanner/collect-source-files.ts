@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { selectJsxFiles } from './jsx-selection.js';
 import { NoTypeScriptFilesError } from './no-typescript-files-error.js';
 import { ScanPathNotFoundError } from './scan-path-not-found-error.js';
 
@@ -21,6 +22,8 @@ export interface SourceFileSet {
   rootDir: string;
   /** Absolute paths, sorted. */
   fileNames: string[];
+  /** `.tsx`/`.jsx` files left out as irrelevant (see jsx-selection.ts). */
+  skippedJsx: number;
 }
 
 /**
@@ -35,7 +38,9 @@ export function collectSourceFiles(scanPath: string): SourceFileSet {
   const rootDir = stat.isDirectory() ? absolute : path.dirname(absolute);
   const fileNames = stat.isDirectory() ? walk(absolute) : [absolute].filter(isScannable);
   if (fileNames.length === 0) throw new NoTypeScriptFilesError(scanPath);
-  return { rootDir, fileNames: fileNames.sort() };
+  // A single file named on the command line is always read.
+  const selection = stat.isDirectory() ? selectJsxFiles(fileNames.sort()) : { fileNames, skippedJsx: 0 };
+  return { rootDir, ...selection };
 }
 
 function walk(dir: string): string[] {

@@ -59,7 +59,7 @@ export function scanProject(scanPath: string, options: ScanOptions = {}): Findin
 export function runScan(scanPath: string, options: ScanOptions = {}): ScanReport {
   const startedAt = process.hrtime.bigint();
   const strict = options.strict ?? false;
-  const { rootDir, fileNames } = collectSourceFiles(scanPath);
+  const { rootDir, fileNames, skippedJsx } = collectSourceFiles(scanPath);
   const project = loadProject(rootDir, fileNames);
   const entities = discoverEntities(project);
   const workers = discoverWorkers(project);
@@ -81,6 +81,7 @@ export function runScan(scanPath: string, options: ScanOptions = {}): ScanReport
     summary: {
       files: fileNames.length,
       filesByExtension,
+      skippedJsx,
       entities: new Set(entities.byName.values()).size,
       processors: new Set(workers.roots.map((r) => r.fn)).size,
       processorsBySource,

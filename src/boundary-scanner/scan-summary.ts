@@ -10,6 +10,8 @@ export interface ScanSummary {
   files: number;
   /** `{ '.ts': 120, '.js': 3 }` */
   filesByExtension: Record<string, number>;
+  /** JSX files not parsed: no ORM/queue marker and not imported by scanned code. */
+  skippedJsx: number;
   /** Distinct entities declared in the project (decorators, defineEntity, EntitySchema). */
   entities: number;
   /** Distinct processor functions (NestJS handlers, `new Worker` processors, helper-built, sandboxed files). */
@@ -43,7 +45,7 @@ export function formatSummary(summary: ScanSummary): string {
     .map(([source, n]) => `${n} ${SOURCE_LABELS[source as ProcessorSource]}`)
     .join(', ');
   return (
-    `check-boundary: ${plural(summary.files, 'file')} (${extensions}), ${plural(summary.entities, 'entity', 'entities')}, ` +
+    `check-boundary: ${plural(summary.files, 'file')} (${extensions}${summary.skippedJsx ? `; ${summary.skippedJsx} UI .tsx/.jsx skipped` : ''}), ${plural(summary.entities, 'entity', 'entities')}, ` +
     `${plural(summary.processors, 'processor')}${sources ? ` (${sources})` : ''} in ${plural(summary.workerFiles, 'worker file')}; ` +
     `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}${summary.strict ? ' (--strict)' : ''}; ` +
     `${(summary.milliseconds / 1000).toFixed(1)} s`

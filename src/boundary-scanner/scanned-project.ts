@@ -34,7 +34,10 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 };
 
 export function loadProject(rootDir: string, fileNames: readonly string[]): ScannedProject {
-  const program = ts.createProgram({ rootNames: fileNames, options: COMPILER_OPTIONS });
+  const host = ts.createCompilerHost(COMPILER_OPTIONS, true);
+  // No rule reads JSDoc, and skipping it is the cheapest parse speed-up there is.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseNone;
+  const program = ts.createProgram({ rootNames: fileNames, options: COMPILER_OPTIONS, host });
   const wanted = new Set(fileNames.map((f) => path.resolve(f)));
   const sourceFiles = program.getSourceFiles().filter((sf) => wanted.has(path.resolve(sf.fileName)));
   return {

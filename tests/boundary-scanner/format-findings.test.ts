@@ -31,6 +31,7 @@ describe('formatSummary', () => {
       formatSummary({
         files: 12,
         filesByExtension: { '.js': 2, '.ts': 10 },
+        skippedJsx: 0,
         entities: 1,
         processors: 3,
         processorsBySource: { nestjs: 2, 'worker-helper': 1 },

@@ -5,11 +5,14 @@
  *
  * - the global EntityManager `orm.em` (not followed by `.fork()`), or `{ em }`
  *   destructured from the ORM;
- * - an injected EntityManager or repository: a class property or constructor
- *   parameter property typed `EntityManager` / `SqlEntityManager` /
+ * - an injected EntityManager or repository: a property or constructor
+ *   parameter property of a decorated (DI-managed: `@Injectable`,
+ *   `@Processor`…) class, typed `EntityManager` / `SqlEntityManager` /
  *   `EntityRepository<T>` (or a project class extending one of those), or
  *   decorated `@InjectRepository(...)` / `@InjectEntityManager(...)` — what
- *   NestJS (`@mikro-orm/nestjs`) hands a `@Processor` or service.
+ *   NestJS (`@mikro-orm/nestjs`) hands a `@Processor` or service. In an
+ *   undecorated class the caller picks the instance (often a fork), so it is
+ *   not judged there.
  *
  * Either is one identity map shared by every job the worker runs concurrently:
  * entities leak between jobs, memory grows without bound, one job's flush
@@ -105,6 +108,10 @@ function isInjectedEntityManager(context: ScanContext, declaration: ts.PropertyD
     return ts.isIdentifier(expression) && INJECT_DECORATOR.test(expression.text);
   });
   if (injectedByDecorator) return true;
+  // Only a DI container hands out the shared instance: in an undecorated class the
+  // caller chose what to pass (`new ResolveService(orm.em.fork())`), and a global
+  // `orm.em` passed there is reported where it is passed.
+  if (!isDiManagedClass(declaration)) return false;
   const type = declaration.type;
   if (!type) return false;
   if (EM_TYPE.test(type.getText())) return true;
@@ -113,6 +120,11 @@ function isInjectedEntityManager(context: ScanContext, declaration: ts.PropertyD
   return declarationsOf(context.project, type.typeName).some(
     (d) => ts.isClassDeclaration(d) && (d.heritageClauses ?? []).some((h) => EM_TYPE.test(h.getText())),
   );
+}
+
+function isDiManagedClass(declaration: ts.PropertyDeclaration | ts.ParameterDeclaration): boolean {
+  const owner = ts.isParameter(declaration) ? declaration.parent.parent : declaration.parent;
+  return ts.isClassLike(owner) && (ts.getDecorators(owner)?.length ?? 0) > 0;
 }
 
 /** `x.em.fork()`, `x.em.transactional(cb)`, `RequestContext.create(x.em, cb)`: the use opens its own unit of work. */
