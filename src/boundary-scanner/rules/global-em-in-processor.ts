@@ -65,7 +65,10 @@ interface EmUse {
 }
 
 function message(use: EmUse, processor: string): string {
-  const text = `\`${snippet(use.node, 40)}\``;
+  // `this.em.findOneOrFail`, not just `this.em`: the member says what the shared map is used for.
+  const parent = use.node.parent;
+  const shown = ts.isPropertyAccessExpression(parent) && parent.expression === use.node ? parent : use.node;
+  const text = `\`${snippet(shown, 40)}\``;
   return use.kind === 'global'
     ? `${text} uses the global EntityManager inside a BullMQ processor (${processor}); ` +
         'concurrent jobs would share one identity map — fork per job: `const em = orm.em.fork()`'
