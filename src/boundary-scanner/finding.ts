@@ -8,6 +8,9 @@
  * finding breaks only nyx's own rule that workers run without the ORM
  * (`orm-import-in-worker`) — an in-process NestJS processor that loads the ORM
  * is a design choice there, not a bug — so it is a warning unless `--strict`.
+ * `entity-param-in-processor` is a defect when the processor holds no
+ * EntityManager (the entity can only be a JSON copy from job data) and policy
+ * when it does (it may pass entities it loaded in its own fork).
  */
 
 /** Stable rule ids: they appear in CI output and in `--json` consumers. */
@@ -42,6 +45,6 @@ export function kindOf(rule: RuleId): FindingKind {
   return POLICY_RULES.has(rule) ? 'policy' : 'defect';
 }
 
-export function severityOf(rule: RuleId, strict: boolean): Severity {
-  return strict || kindOf(rule) === 'defect' ? 'error' : 'warning';
+export function severityOf(kind: FindingKind, strict: boolean): Severity {
+  return strict || kind === 'defect' ? 'error' : 'warning';
 }

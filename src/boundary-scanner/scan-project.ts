@@ -65,7 +65,7 @@ export function runScan(scanPath: string, options: ScanOptions = {}): ScanReport
   const workers = discoverWorkers(project);
   const reached = reachFromProcessors(project, workers.roots);
   const context = { project, entities, workers, reached };
-  const findings = sortUnique(RULES.flatMap((rule) => rule(context))).map((f) => ({ ...f, severity: severityOf(f.rule, strict) }));
+  const findings = sortUnique(RULES.flatMap((rule) => rule(context))).map((f) => ({ ...f, severity: severityOf(f.kind, strict) }));
   const filesByExtension: Record<string, number> = {};
   for (const fileName of fileNames) {
     const extension = path.extname(fileName);

@@ -64,9 +64,9 @@ export function locationOf(project: ScannedProject, node: ts.Node): string {
   return `${relativeFile(project, node.getSourceFile().fileName)}:${lineOf(node)}`;
 }
 
-export function findingAt(project: ScannedProject, node: ts.Node, rule: RuleId, message: string): Finding {
+export function findingAt(project: ScannedProject, node: ts.Node, rule: RuleId, message: string, kind = kindOf(rule)): Finding {
   const file = relativeFile(project, node.getSourceFile().fileName);
-  return { file, line: lineOf(node), rule, severity: severityOf(rule, false), kind: kindOf(rule), message };
+  return { file, line: lineOf(node), rule, severity: severityOf(kind, false), kind, message };
 }
 
 export function isProjectNode(project: ScannedProject, node: ts.Node): boolean {

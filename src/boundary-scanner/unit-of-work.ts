@@ -17,6 +17,7 @@
  * its nodes lie outside one.
  */
 import ts from 'typescript';
+import { implementationsOf } from './implementations.js';
 import type { ScannedProject } from './scanned-project.js';
 import { type CallableNode, calleeName, isCallableNode, resolveCallable } from './symbols.js';
 import type { ProcessorRoot } from './worker-discovery.js';
@@ -77,6 +78,7 @@ export function reachWithoutUnitOfWork(project: ScannedProject, roots: readonly 
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
         const callee = resolveCallable(project, node.expression);
         if (callee) queue.push({ fn: callee, root });
+        else for (const implementation of implementationsOf(project, node.expression)) queue.push({ fn: implementation, root });
         for (const argument of node.arguments ?? []) {
           if (!ts.isIdentifier(argument) && !ts.isPropertyAccessExpression(argument)) continue;
           const passed = resolveCallable(project, argument);

@@ -84,8 +84,9 @@ describe('scanProject on NestJS-style projects (bad-nestjs-processors and its co
     'src/crawl/crawl.processor.ts:27 error global-em-in-processor', // @OnWorkerEvent('failed') handler
     'src/crawl/page.service.ts:15 error global-em-in-processor', // @InjectRepository repository, in a service the processor calls
     'src/crawl/page.service.ts:18 error global-em-in-processor', // injected EntityManager in that service: flush()
-    'src/crawl/page.service.ts:21 error entity-param-in-processor', // a helper of the service takes an entity
     'src/database/database.module.ts:14 error allow-global-context', // forRootAsync useFactory returning the config
+    'src/digest/digest.processor.ts:8 error entity-param-in-processor', // Job<{ article: Article }> in a processor with no em
+    'src/digest/digest.processor.ts:12 error entity-param-in-processor', // ... and the helper method it calls
     'src/indexer/main.ts:11 error global-em-in-processor', // processor passed to a helper wrapping new Worker, outside workers/
     'src/legacy/cleanup.js:6 error global-em-in-processor', // plain JavaScript, require('bullmq')
     'src/mail/mail.processor.ts:17 error global-em-in-processor', // @nestjs/bull @Process method: this.orm.em
@@ -97,6 +98,8 @@ describe('scanProject on NestJS-style projects (bad-nestjs-processors and its co
     'src/crawl/crawl.processor.ts:1 warning orm-import-in-worker',
     'src/crawl/crawl.processor.ts:5 warning orm-import-in-worker',
     'src/crawl/crawl.processor.ts:6 warning orm-import-in-worker',
+    // An entity parameter where the processor has its own em: the entity may be its own, so policy.
+    'src/crawl/page.service.ts:21 warning entity-param-in-processor',
     'src/indexer/main.ts:1 warning orm-import-in-worker',
     'src/indexer/main.ts:2 warning orm-import-in-worker',
     'src/indexer/main.ts:3 warning orm-import-in-worker',
@@ -122,6 +125,7 @@ describe('scanProject on NestJS-style projects (bad-nestjs-processors and its co
     expect(findings.filter((f) => f.kind === 'defect')).toEqual([]);
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((f) => f.rule === 'orm-import-in-worker' && f.severity === 'warning')).toBe(true);
+    expect(findings.map((f) => f.file)).not.toContain('test/setup.ts'); // allowGlobalContext in a test setup is fine
   });
 
   it('--strict makes policy findings errors', () => {
@@ -143,13 +147,13 @@ describe('runScan summary', () => {
   it('counts files by extension, entities, processors by kind and findings by severity', () => {
     const { summary } = runScan(fixture('bad-nestjs-processors'));
     expect(summary).toMatchObject({
-      files: 15,
-      filesByExtension: { '.ts': 13, '.js': 2 },
+      files: 16,
+      filesByExtension: { '.ts': 14, '.js': 2 },
       entities: 2,
-      processors: 6,
-      processorsBySource: { nestjs: 4, 'bullmq-worker': 1, 'worker-helper': 1 },
-      errors: 13,
-      warnings: 10,
+      processors: 7,
+      processorsBySource: { nestjs: 5, 'bullmq-worker': 1, 'worker-helper': 1 },
+      errors: 14,
+      warnings: 11,
       strict: false,
     });
   });
@@ -193,6 +197,37 @@ describe('processor discovery across a monorepo and in JSX', () => {
     });
     expect(summary.processorsBySource).toEqual({ 'worker-helper': 1 });
     expect(where(findings)).toEqual(['notifier/src/main.ts:5 global-em-in-processor']);
+  });
+
+  it('follows a call through an interface to the project classes implementing it (NestJS token injection)', () => {
+    const { findings } = scanFiles({
+      'core/recorder.ts': 'export interface ActivityRecorder { record(event: string): Promise<void>; }',
+      'admin/recorder.service.ts': [
+        "import { EntityManager } from '@mikro-orm/mongodb';",
+        "import { Injectable } from '@nestjs/common';",
+        "import type { ActivityRecorder } from '@acme/core';",
+        '@Injectable()',
+        'export class RecorderService implements ActivityRecorder {',
+        '  constructor(private readonly em: EntityManager) {}',
+        '  async record(event: string) {',
+        "    await this.em.persistAndFlush({ event });",
+        '  }',
+        '}',
+      ].join('\n'),
+      'crawler/crawl.processor.ts': [
+        "import { Processor, WorkerHost } from '@nestjs/bullmq';",
+        "import { Inject } from '@nestjs/common';",
+        "import type { ActivityRecorder } from '@acme/core';",
+        "@Processor('crawl')",
+        'export class CrawlProcessor extends WorkerHost {',
+        "  constructor(@Inject('RECORDER') private readonly recorder: ActivityRecorder) { super(); }",
+        '  async process() {',
+        "    await this.recorder.record('crawled');",
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    expect(where(findings.filter((f) => f.kind === 'defect'))).toEqual(['admin/recorder.service.ts:8 global-em-in-processor']);
   });
 
   it('reads a .tsx template a processor renders, and skips UI components nothing back-end imports', () => {
