@@ -87,12 +87,12 @@ describe('scanProject on NestJS-style projects (bad-nestjs-processors and its co
     'src/database/database.module.ts:14 error allow-global-context', // forRootAsync useFactory returning the config
     'src/digest/digest.processor.ts:8 error entity-param-in-processor', // Job<{ article: Article }> in a processor with no em
     'src/digest/digest.processor.ts:12 error entity-param-in-processor', // ... and the helper method it calls
+    'src/indexer/main.ts:7 error allow-global-context', // MikroORM.init({ ...config, allowGlobalContext: true }) in a worker entry
     'src/indexer/main.ts:11 error global-em-in-processor', // processor passed to a helper wrapping new Worker, outside workers/
     'src/legacy/cleanup.js:6 error global-em-in-processor', // plain JavaScript, require('bullmq')
     'src/mail/mail.processor.ts:17 error global-em-in-processor', // @nestjs/bull @Process method: this.orm.em
     'src/mail/mail.processor.ts:23 error global-em-in-processor', // @OnQueueFailed handler: custom repository class
     'src/mikro-orm.config.ts:8 error allow-global-context', // defineConfig
-    'src/scripts/backfill.ts:4 error allow-global-context', // MikroORM.init({ ...config, allowGlobalContext: true })
   ];
   const policy = [
     'src/crawl/crawl.processor.ts:1 warning orm-import-in-worker',
@@ -115,9 +115,10 @@ describe('scanProject on NestJS-style projects (bad-nestjs-processors and its co
     expect(graded(findings.filter((f) => f.kind === 'policy'))).toEqual(policy);
   });
 
-  it('does not take a Nest module in a processors/ folder for worker code', () => {
+  it('does not take a Nest module in a processors/ folder for worker code, nor flag a one-off script', () => {
     const files = scanProject(fixture('bad-nestjs-processors')).map((f) => f.file);
     expect(files).not.toContain('src/processors/processors.module.ts');
+    expect(files).not.toContain('src/scripts/backfill.ts');
   });
 
   it('the corrected twin (@CreateRequestContext, RequestContext.create, em.fork(), no allowGlobalContext) has no defects', () => {

@@ -12,8 +12,9 @@
  * tests and one-off scripts; queue processors need a fork per job or
  * `@CreateRequestContext()` instead.
  *
- * Test files (`*.spec.*`, `*.test.*`, `test/`, `tests/`, `__tests__/`) are
- * skipped. Only the literal `true` counts: a value computed at run time
+ * Test files (`*.spec.*`, `*.test.*`, `test/`, `tests/`, `__tests__/`) and
+ * one-off scripts (`bin/`, `scripts/`) are skipped — a folder name decides
+ * here, so a `scripts/` file that starts workers is missed. Only the literal `true` counts: a value computed at run time
  * (`process.env.X === 'true'`) and the `MIKRO_ORM_ALLOW_GLOBAL_CONTEXT`
  * environment variable are not seen.
  */
@@ -27,13 +28,16 @@ import { forEachDescendant } from '../symbols.js';
 const CONFIG_CALL = /(\bMikroORM\.init|\bdefineConfig|\bforRoot|\bforRootAsync)$/;
 const CONFIG_FILE = /^mikro-orm\.config\.[cm]?[jt]s$/;
 const ORM_IMPORT = /^(@mikro-orm\/|mikro-orm$)/;
-/** Tests may share one context on purpose; they run no concurrent jobs. */
-const TEST_FILE = /(^|\/)(__tests__|tests?)\/|\.(spec|test)\.[cm]?[jt]sx?$/;
+/**
+ * Tests and one-off scripts may share one context on purpose: they run one
+ * thing at a time, which is what the option is for.
+ */
+const EXEMPT_FILE = /(^|\/)(__tests__|tests?|bin|scripts)\/|\.(spec|test)\.[cm]?[jt]sx?$/;
 
 export function checkAllowGlobalContext(context: ScanContext): Finding[] {
   const findings: Finding[] = [];
   for (const sourceFile of context.project.sourceFiles) {
-    if (!sourceFile.text.includes('allowGlobalContext') || TEST_FILE.test(relativeFile(context.project, sourceFile.fileName))) continue;
+    if (!sourceFile.text.includes('allowGlobalContext') || EXEMPT_FILE.test(relativeFile(context.project, sourceFile.fileName))) continue;
     const importsOrm = sourceFile.statements.some(
       (s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && ORM_IMPORT.test(s.moduleSpecifier.text),
     );
