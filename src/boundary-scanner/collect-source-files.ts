@@ -24,6 +24,8 @@ export interface SourceFileSet {
   fileNames: string[];
   /** `.tsx`/`.jsx` files left out as irrelevant (see jsx-selection.ts). */
   skippedJsx: number;
+  /** `name` of every package.json in the tree: a monorepo's own packages (`@acme/database`). */
+  workspacePackages: string[];
 }
 
 /**
@@ -36,21 +38,33 @@ export function collectSourceFiles(scanPath: string): SourceFileSet {
   if (!fs.existsSync(absolute)) throw new ScanPathNotFoundError(scanPath);
   const stat = fs.statSync(absolute);
   const rootDir = stat.isDirectory() ? absolute : path.dirname(absolute);
-  const fileNames = stat.isDirectory() ? walk(absolute) : [absolute].filter(isScannable);
+  const packageJsons: string[] = [];
+  const fileNames = stat.isDirectory() ? walk(absolute, packageJsons) : [absolute].filter(isScannable);
   if (fileNames.length === 0) throw new NoTypeScriptFilesError(scanPath);
   // A single file named on the command line is always read.
   const selection = stat.isDirectory() ? selectJsxFiles(fileNames.sort()) : { fileNames, skippedJsx: 0 };
-  return { rootDir, ...selection };
+  return { rootDir, ...selection, workspacePackages: packageJsons.map(packageName).filter((n): n is string => !!n) };
 }
 
-function walk(dir: string): string[] {
+function packageName(fileName: string): string | undefined {
+  try {
+    const { name } = JSON.parse(fs.readFileSync(fileName, 'utf8')) as { name?: unknown };
+    return typeof name === 'string' && name.length > 0 ? name : undefined;
+  } catch {
+    return undefined; // a broken package.json only costs the name fallback for that package
+  }
+}
+
+function walk(dir: string, packageJsons: string[]): string[] {
   const found: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     // Symlinked directories are not followed: they can loop, and they usually
     // point at packages rather than at the project's own code.
     if (entry.isDirectory()) {
-      if (!IGNORED_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.')) found.push(...walk(full));
+      if (!IGNORED_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.')) found.push(...walk(full, packageJsons));
+    } else if (entry.isFile() && entry.name === 'package.json') {
+      packageJsons.push(full);
     } else if (entry.isFile() && isScannable(full)) {
       found.push(full);
     }

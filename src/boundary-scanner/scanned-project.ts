@@ -16,6 +16,8 @@ export interface ScannedProject {
   sourceFiles: readonly ts.SourceFile[];
   /** Absolute file names of the project's sources, as `ts.SourceFile.fileName` spells them. */
   fileNames: ReadonlySet<string>;
+  /** Package names of the scanned monorepo's own packages; imports from them are the project's code. */
+  workspacePackages: ReadonlySet<string>;
 }
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -33,7 +35,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   noEmit: true,
 };
 
-export function loadProject(rootDir: string, fileNames: readonly string[]): ScannedProject {
+export function loadProject(rootDir: string, fileNames: readonly string[], workspacePackages: readonly string[] = []): ScannedProject {
   const host = ts.createCompilerHost(COMPILER_OPTIONS, true);
   // No rule reads JSDoc, and skipping it is the cheapest parse speed-up there is.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseNone;
@@ -45,6 +47,7 @@ export function loadProject(rootDir: string, fileNames: readonly string[]): Scan
     checker: program.getTypeChecker(),
     sourceFiles,
     fileNames: new Set(sourceFiles.map((sf) => sf.fileName)),
+    workspacePackages: new Set(workspacePackages),
   };
 }
 
@@ -67,6 +70,14 @@ export function locationOf(project: ScannedProject, node: ts.Node): string {
 export function findingAt(project: ScannedProject, node: ts.Node, rule: RuleId, message: string, kind = kindOf(rule)): Finding {
   const file = relativeFile(project, node.getSourceFile().fileName);
   return { file, line: lineOf(node), rule, severity: severityOf(kind, false), kind, message };
+}
+
+/** `@acme/database` or `@acme/database/entities` when `@acme/database` is one of the scanned packages. */
+export function isWorkspaceSpecifier(project: ScannedProject, specifier: string): boolean {
+  if (project.workspacePackages.size === 0) return false;
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  return !!name && project.workspacePackages.has(name);
 }
 
 export function isProjectNode(project: ScannedProject, node: ts.Node): boolean {

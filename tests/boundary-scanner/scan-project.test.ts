@@ -200,6 +200,25 @@ describe('processor discovery across a monorepo and in JSX', () => {
     expect(where(findings)).toEqual(['notifier/src/main.ts:5 global-em-in-processor']);
   });
 
+  it("knows entities imported from the monorepo's own packages by package name, not from npm packages", () => {
+    const { findings } = scanFiles({
+      'packages/database/package.json': '{ "name": "@acme/database" }',
+      'packages/database/src/user.entity.ts': [
+        "import { Entity, PrimaryKey } from '@mikro-orm/core';",
+        '@Entity() export class User { @PrimaryKey() id!: number; }',
+      ].join('\n'),
+      'apps/mailer/main.ts': [
+        "import { Worker } from 'bullmq';",
+        "import type { User } from '@acme/database';",
+        "import type { User as AuthUser } from 'auth-lib';",
+        'function greet(user: User) { return user.id; }',
+        'function greetAuth(user: AuthUser) { return user; }',
+        "export const worker = new Worker('mail', async (job) => [greet(job.data), greetAuth(job.data)]);",
+      ].join('\n'),
+    });
+    expect(where(findings)).toEqual(['apps/mailer/main.ts:4 entity-param-in-processor']);
+  });
+
   it('follows a call through an interface to the project classes implementing it (NestJS token injection)', () => {
     const { findings } = scanFiles({
       'core/recorder.ts': 'export interface ActivityRecorder { record(event: string): Promise<void>; }',

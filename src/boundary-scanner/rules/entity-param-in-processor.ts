@@ -21,7 +21,7 @@ import type { CallableNode } from '../symbols.js';
 import type { ProcessorRoot } from '../worker-discovery.js';
 
 /** Text that shows a function touches an EntityManager or repository. */
-const USES_ENTITY_MANAGER = /\b(em|orm)\s*\.|\.fork\(|\bEntity(Manager|Repository)\b|getRepository\(|\b\w+Repository\s*\./;
+const USES_ENTITY_MANAGER = /\b(em|orm|\w*[eE]ntityManager|\w*[rR]epository)\s*\.|\.fork\(|\bEntity(Manager|Repository)\b|getRepository\(/;
 
 export function checkEntityParamInProcessor(context: ScanContext): Finding[] {
   const findings: Finding[] = [];
