@@ -3,12 +3,13 @@
  * when it resolves to an entity declaration in the project (through imports and
  * renames). When the import cannot be resolved at all — a path alias such as
  * `#entities/task.js` — the imported name is matched against the entity names,
- * but only for non-package specifiers: an `Entity` type from some npm package
- * is never ours.
+ * but only for non-package specifiers or the scanned monorepo's own packages
+ * (`@acme/database`, named by a package.json in the tree): an `Entity` type
+ * from some npm package is never ours.
  */
 import ts from 'typescript';
 import type { EntityIndex, EntityInfo } from './entity-index.js';
-import type { ScannedProject } from './scanned-project.js';
+import { isWorkspaceSpecifier, type ScannedProject } from './scanned-project.js';
 import { declarationsOf, unresolvedImportOf } from './symbols.js';
 
 export interface EntityScope {
@@ -28,7 +29,7 @@ export function entityNamedBy(scope: EntityScope, node: ts.EntityName | ts.Expre
   }
   if (declarations.length > 0) return undefined;
   const imported = unresolvedImportOf(scope.project, identifier);
-  if (imported && LOCAL_SPECIFIER.test(imported.specifier)) return scope.entities.byName.get(imported.importedName);
+  if (imported && (LOCAL_SPECIFIER.test(imported.specifier) || isWorkspaceSpecifier(scope.project, imported.specifier))) return scope.entities.byName.get(imported.importedName);
   return undefined;
 }
 

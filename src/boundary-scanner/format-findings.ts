@@ -1,12 +1,13 @@
 /**
- * Text output of `check-boundary`: one `file:line  rule  message` line per
- * finding (clickable in most terminals and CI logs), then a summary line.
+ * Text output of `check-boundary`: one `file:line  severity  rule  message`
+ * line per finding (clickable in most terminals and CI logs; policy findings
+ * say `(policy)` after the rule), then a count line.
  */
 import type { Finding } from './finding.js';
 
 export function formatFindings(findings: readonly Finding[]): string {
   if (findings.length === 0) return 'check-boundary: no findings\n';
-  const lines = findings.map((f) => `${f.file}:${f.line}  ${f.rule}  ${f.message}`);
+  const lines = findings.map((f) => `${f.file}:${f.line}  ${f.severity}  ${f.rule}${f.kind === 'policy' ? ' (policy)' : ''}  ${f.message}`);
   return `${lines.join('\n')}\n${summarize(findings)}\n`;
 }
 

@@ -49,8 +49,14 @@ export function resolveImport(fromFile: string, specifier: string, fileNames: Re
   const base = path.resolve(path.dirname(fromFile), specifier);
   const candidates = [base];
   const jsExtension = /\.([cm]?)js$/.exec(base);
-  if (jsExtension) candidates.push(`${base.slice(0, -jsExtension[0].length)}.${jsExtension[1]}ts`);
-  candidates.push(`${base}.ts`, `${base}.mts`, path.join(base, 'index.ts'));
+  if (jsExtension) {
+    const stem = base.slice(0, -jsExtension[0].length);
+    candidates.push(`${stem}.${jsExtension[1]}ts`, ...(jsExtension[1] === '' ? [`${stem}.tsx`] : []));
+  }
+  candidates.push(
+    ...['.ts', '.tsx', '.mts', '.js', '.mjs'].map((extension) => `${base}${extension}`),
+    ...['index.ts', 'index.tsx', 'index.js'].map((index) => path.join(base, index)),
+  );
   return candidates.find((candidate) => fileNames.has(candidate));
 }
 

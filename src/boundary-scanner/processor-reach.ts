@@ -4,9 +4,12 @@
  * resolves to a project function (by name, through imports, or a method the
  * checker can place on a project class); functions passed as arguments
  * (`items.map(toDto)`) count as called. Callbacks nested in a reached body are
- * reached too. Dynamic dispatch through library types is not followed.
+ * reached too. A call through an interface reaches the project classes that
+ * implement it (implementations.ts); dispatch through library types is not
+ * followed.
  */
 import ts from 'typescript';
+import { implementationsOf } from './implementations.js';
 import type { ScannedProject } from './scanned-project.js';
 import { type CallableNode, forEachDescendant, isCallableNode, resolveCallable } from './symbols.js';
 import type { ProcessorRoot } from './worker-discovery.js';
@@ -30,6 +33,7 @@ export function reachFromProcessors(project: ScannedProject, roots: readonly Pro
       if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return;
       const callee = resolveCallable(project, node.expression);
       if (callee) queue.push({ fn: callee, root });
+      else for (const implementation of implementationsOf(project, node.expression)) queue.push({ fn: implementation, root });
       for (const argument of node.arguments ?? []) {
         if (!ts.isIdentifier(argument) && !ts.isPropertyAccessExpression(argument)) continue;
         const passed = resolveCallable(project, argument);

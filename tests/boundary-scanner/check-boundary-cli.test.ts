@@ -23,21 +23,57 @@ describe('check-boundary CLI', () => {
       file: 'src/producers/enqueue.ts',
       line: 13,
       rule: 'entity-in-job-data',
+      severity: 'error',
+      kind: 'defect',
       message: expect.stringContaining('send ids and plain fields (a DTO) instead'),
     });
   });
 
-  it('exits 1 with text lines and a summary without --json', () => {
+  it('prints text lines, a count line and the summary line; policy findings alone are warnings and exit 0', () => {
     const { code, stdout } = checkBoundary('check-boundary', fixture('bad-orm-import-in-worker'));
+    expect(code).toBe(0);
+    expect(stdout).toContain('src/workers/direct.ts:1  warning  orm-import-in-worker (policy)  worker module loads `@mikro-orm/core` directly');
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe('3 findings in 3 files (orm-import-in-worker: 3)');
+    expect(lines.at(-1)).toMatch(
+      /^check-boundary: 9 files \(9 \.ts\), 1 entity, 2 processors \(2 new Worker\) in 3 worker files; 0 errors, 3 warnings; \d+\.\d s$/,
+    );
+  });
+
+  it('--strict turns policy warnings into errors and fails the exit code', () => {
+    const { code, stdout } = checkBoundary(fixture('bad-orm-import-in-worker'), '--json', '--strict');
     expect(code).toBe(1);
-    expect(stdout).toContain('src/workers/direct.ts:1  orm-import-in-worker  worker module loads `@mikro-orm/core` directly');
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('3 findings in 3 files (orm-import-in-worker: 3)');
+    const findings = JSON.parse(stdout) as Finding[];
+    expect(findings.map((f) => [f.severity, f.kind])).toEqual([
+      ['error', 'policy'],
+      ['error', 'policy'],
+      ['error', 'policy'],
+    ]);
+  });
+
+  it('exits 1 on defects of a NestJS project, with the summary on stderr under --json', () => {
+    const { code, stdout, stderr } = checkBoundary(fixture('bad-nestjs-processors'), '--json');
+    expect(code).toBe(1);
+    expect((JSON.parse(stdout) as Finding[]).filter((f) => f.severity === 'error')).toHaveLength(14);
+    expect(stderr).toMatch(/^check-boundary: 16 files \(14 \.ts, 2 \.js\), 2 entities, 7 processors \(5 NestJS, 1 new Worker, 1 via helper\) in 6 worker files; 14 errors, 11 warnings; /);
+  });
+
+  it('exits 0 on the corrected NestJS twin: warnings only', () => {
+    const { code, stdout } = checkBoundary(fixture('clean-nestjs-processors'));
+    expect(code).toBe(0);
+    expect(stdout).toContain('0 errors, 11 warnings');
   });
 
   it('exits 0 with an empty JSON array for a clean project', () => {
     const { code, stdout } = checkBoundary(fixture('clean-v7-define-entity'), '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([]);
+  });
+
+  it('says what it scanned when there is nothing to report', () => {
+    const { code, stdout } = checkBoundary(fixture('clean-v7-define-entity'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^check-boundary: no findings\ncheck-boundary: 9 files \(9 \.ts\), 2 entities, 2 processors \(1 new Worker, 1 sandboxed\)/);
   });
 
   it('exits 2 with a one-line message when the path does not exist', () => {

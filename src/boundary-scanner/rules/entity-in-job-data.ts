@@ -15,9 +15,13 @@ import { findingAt } from '../scanned-project.js';
 import { type ScanContext, snippet } from '../scan-context.js';
 import { calleeName, declarationsOf, forEachDescendant, skipOuterExpressions } from '../symbols.js';
 
+/** A file can enqueue only if its text names one of the enqueueing calls. */
+const ENQUEUEING_TEXT = /\.add(Bulk)?\b|\bspawn\b/;
+
 export function checkEntityInJobData(context: ScanContext): Finding[] {
   const findings: Finding[] = [];
   for (const sourceFile of context.project.sourceFiles) {
+    if (!ENQUEUEING_TEXT.test(sourceFile.text)) continue; // most files enqueue nothing: skip the walk
     forEachDescendant(sourceFile, (node) => {
       if (!ts.isCallExpression(node)) return;
       for (const value of jobDataOf(context, node)) {

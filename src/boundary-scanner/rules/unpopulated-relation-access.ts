@@ -47,10 +47,14 @@ interface Load {
   populated: Populated;
 }
 
+/** A file can load an entity only if its text names one of the loading calls. */
+const LOADING_TEXT = /\.find(One|OneOrFail|All)?\b/;
+
 export function checkUnpopulatedRelationAccess(context: ScanContext): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<ts.Node>();
   for (const sourceFile of context.project.sourceFiles) {
+    if (!LOADING_TEXT.test(sourceFile.text)) continue; // no find call, nothing loaded: skip the walk
     forEachDescendant(sourceFile, (node) => {
       if (!ts.isVariableDeclaration(node) || !ts.isIdentifier(node.name) || !node.initializer) return;
       const load = loadOf(context, node.initializer);
