@@ -62,7 +62,7 @@ export async function runFullPhase(options: FullPhaseOptions): Promise<FullPhase
     await cp.start();
     pool = await WorkerPool.start({ count: options.workers, env: options.workerEnv });
     const queueName = cp.naming.workflowQueue(BENCH_MOTIVATION_TYPE);
-    const relayQueue = cp.queues.get(queueName);
+    const relayQueue = cp.queue(queueName);
     await relayQueue.waitUntilReady();
     const relaySocket = ((await relayQueue.getBackend().client) as unknown as { stream?: net.Socket }).stream;
     const relayBefore = options.roundTrips.forSocket(relaySocket);
@@ -139,7 +139,7 @@ async function measureIdle(cp: ControlPlane, tracker: RecordedTracker, options: 
     await new Promise((resolve) => setTimeout(resolve, 20));
     const at = Date.now();
     const { result: runs, statements } = await options.sql.measure(() =>
-      cp.orm.em.fork().transactional((em) => cp.spawn([taskId], em)),
+      cp.em().transactional((em) => cp.spawn([taskId], { em })),
     );
     sqlPerSpawn = statements;
     const runId = runs[0]!.runId;

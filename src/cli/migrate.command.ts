@@ -10,7 +10,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(
       action(async () => {
         const config = loadConfig();
-        const orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+        const orm = await openOrm({ databaseUrl: config.databaseUrl, pgliteDataDir: config.dataDir });
         try {
           const applied = await migrateUp(orm);
           process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');

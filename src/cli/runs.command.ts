@@ -12,7 +12,7 @@ export function registerRunsCommand(program: Command): void {
     .action(
       action(async (runId: string) => {
         const config = loadConfig();
-        const orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+        const orm = await openOrm({ databaseUrl: config.databaseUrl, pgliteDataDir: config.dataDir });
         try {
           const run = /^[0-9a-f-]{36}$/i.test(runId) ? await orm.em.fork().findOne(WorkflowRun, { id: runId }) : null;
           if (!run) throw new Error(`unknown run id: ${runId}`);

@@ -42,8 +42,8 @@ export interface RedriveDeps {
   registry: WorkflowRegistry;
   /** The producer's limit (NYX_MAX_PAYLOAD_BYTES), applied again. */
   maxPayloadBytes: number;
-  /** Wakes the relay of this process (others hear NOTIFY). */
-  wakeRelay?: () => void;
+  /** Called with the transaction that wrote the outbox row: wakes this process's relay after commit (others hear NOTIFY). */
+  afterOutboxWrite?: (em: SqlEntityManager) => void;
 }
 
 export type RedriveResult =
@@ -102,6 +102,7 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
     if (!(await resetDeadRun(em, runId, note))) return false;
     const priority = Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY);
     await requeueThroughOutbox(em, { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority }, new Date());
+    deps.afterOutboxWrite?.(em);
     return true;
   });
   if (!reset) {
@@ -112,7 +113,6 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
   await entry.job.remove().catch(() => {
     // Already gone (a concurrent redrive removed it): the run is re-queued either way.
   });
-  deps.wakeRelay?.();
   return { runId, outcome: 'redriven', queue: queueName, payloadVersion: TASK_SPAWN_CONTEXT_VERSION, previousAttempts: run.attempts, previousError: run.error };
 }
 

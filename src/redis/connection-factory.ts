@@ -13,8 +13,6 @@ import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { queueNaming, type QueueNaming, type QueueRouting } from './queue-naming.js';
 import { parseRedisUrl, type RedisTopology } from './redis-topology.js';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
 export type ConnectionRole = 'blocking' | 'producer';
 
 function roleOptions(role: ConnectionRole): RedisOptions {

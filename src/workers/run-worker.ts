@@ -2,9 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadWorkerConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
-import { builtInWorkflows } from '../workflows/registry.js';
-import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
-import { buildWorkerRegistry } from './load-workflow-modules.js';
+import { resolveWorkflowRegistry } from './load-workflow-modules.js';
 import { startWorkerProcess } from './worker-process.js';
 import { planWorkerQueues } from './worker-queues.js';
 
@@ -16,22 +14,22 @@ export interface RunWorkerOptions {
 
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const config = loadWorkerConfig();
-  const log = createLogger('nyx-worker', config.LOG_LEVEL);
-  const registry = await buildWorkerRegistry(builtInWorkflows, config.NYX_WORKFLOW_MODULES);
+  const log = createLogger('nyx-worker', config.logLevel);
+  const registry = await resolveWorkflowRegistry(config.workflowModules);
   const queues = planWorkerQueues(config, registry);
   const handle = startWorkerProcess({
-    redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
-    prefix: config.NYX_QUEUE_PREFIX,
-    routing: config.NYX_QUEUE_ROUTING,
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    routing: config.queueRouting,
     queues,
     registry,
     log,
-    lockDurationMs: config.NYX_LOCK_DURATION_MS,
-    stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
-    maxStalledCount: config.NYX_MAX_STALLED_COUNT,
+    lockDurationMs: config.lockDurationMs,
+    stalledIntervalMs: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
   });
   await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));
-  log.info({ pid: process.pid, queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
+  log.info({ pid: process.pid, queues, prefix: config.queuePrefix }, 'worker ready');
   // The parent (demo, tests) waits for this line before it counts the worker as up.
   process.send?.({ type: 'ready', pid: process.pid });
 
@@ -39,8 +37,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, timeoutMs: config.NYX_SHUTDOWN_TIMEOUT_MS }, 'worker stopping: no new jobs, letting running ones finish');
-    const closing = handle.close(config.NYX_SHUTDOWN_TIMEOUT_MS);
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'worker stopping: no new jobs, letting running ones finish');
+    const closing = handle.close(config.shutdownTimeoutMs);
     // From here on no new job is taken; a parent (the demo, tests) may wait for this.
     if (process.connected) process.send?.({ type: 'stopping', pid: process.pid });
     const outcome = await closing;
