@@ -4,7 +4,7 @@
  * redrive relays the re-queued runs at once (a running `nyx start` would too).
  */
 import Table from 'cli-table3';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import {
@@ -18,6 +18,7 @@ import {
 import { createLogger } from '../logging/logger.js';
 import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
 import { action } from './exit.js';
+import { UsageError } from './usage-error.js';
 import { intOption } from './options.js';
 
 async function withDeadLetters<T>(body: (deps: ReturnType<typeof deadLetterDeps>, cp: ControlPlane, config: Config) => Promise<T>): Promise<T> {
@@ -83,7 +84,7 @@ export function registerDlqCommand(program: Command): void {
     .option('--no-relay', 'only write the outbox; leave sending to a running `nyx start`')
     .action(
       action(async (runId: string | undefined, opts: { all?: boolean; relay: boolean }) => {
-        if (Boolean(runId) === Boolean(opts.all)) throw new InvalidArgumentError('give one run id, or --all');
+        if (Boolean(runId) === Boolean(opts.all)) throw new UsageError('give one run id, or --all');
         const results = await withDeadLetters(async (deps, cp) => {
           const done = opts.all ? await redriveAllDeadLetters(deps) : [await redriveDeadLetter(deps, runId!)];
           if (opts.relay) await cp.relayNow();

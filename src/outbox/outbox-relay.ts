@@ -16,6 +16,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from '../logging/logger.js';
 import { claimOutboxBatch, markDispatched, pruneDispatched, type OutboxRow } from './outbox-sql.js';
+import { NyxError } from '../errors/nyx-error.js';
 
 export interface RelayJobOptions {
   /** Attempts per run. */
@@ -52,7 +53,10 @@ export interface OutboxRelayOptions {
 
 const MAX_BACKOFF_MS = 10_000;
 
-export class RelaySendTimeoutError extends Error {
+export class RelaySendTimeoutError extends NyxError {
+  readonly code = 'relay_send_timeout';
+  readonly kind = 'unavailable';
+
   constructor(what: string, ms: number) {
     super(`${what} did not finish within ${ms} ms (Redis unreachable?); the batch stays in the outbox`);
     this.name = this.constructor.name;

@@ -27,10 +27,10 @@
  */
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
-import { openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
+import { describeDeadCause, openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
-import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecoverable } from './classify-failure.js';
+import { asBullmqError, deadCauseOf, errorMessage, errorNameOf, isStalledFailure, isUnrecoverable } from './classify-failure.js';
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
 import { StalledTooOftenError } from './stalled-too-often-error.js';
@@ -89,7 +89,8 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     const runId = String(job.id);
     const final = failedByBullmq || isUnrecoverable(error) || job.attemptsMade + 1 >= Number(job.opts.attempts ?? 1);
     const counted = failedByBullmq ? job.attemptsMade : job.attemptsMade + 1;
-    const deadReason = final ? deadReasonOf(error, { attempts: counted, stalls: job.stalledCounter }) : null;
+    const deadCause = final ? deadCauseOf(error, { attempts: counted, stalls: job.stalledCounter }) : null;
+    const deadReason = deadCause ? describeDeadCause(deadCause) : null;
     const failure = {
       kind: 'failed' as const,
       runId,
@@ -99,8 +100,10 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       startedAt: state.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       error: errorMessage(error),
+      errorName: errorNameOf(error),
       final,
       deadReason,
+      deadCause,
     };
     deps.log.warn({ runId, jobId: runId, taskId: failure.taskId, attempt: state.attempt, final, err: failure.error }, 'workflow attempt failed');
     // A job someone wrote into Redis by hand has no run to record; it still gets a dead letter.
