@@ -7,6 +7,7 @@
 import type { Queue } from 'bullmq';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { migrationsList } from '../db/migrations/index.js';
+import { rejectAfter } from '../batching/timeout.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -22,16 +23,8 @@ export interface Readiness {
 /** Per check, in ms. */
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function withDeadline<T>(what: string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+function withDeadline<T>(what: string, work: () => Promise<T>): Promise<T> {
+  return rejectAfter(work(), CHECK_TIMEOUT_MS, () => new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`));
 }
 
 const failed = (error: unknown): CheckResult => ({ ok: false, error: error instanceof Error ? error.message : String(error) });

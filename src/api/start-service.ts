@@ -18,6 +18,7 @@ import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import { assertSafeBind } from './assert-safe-bind.js';
 import { buildServer } from './build-server.js';
+import { settleWithin } from '../batching/timeout.js';
 
 export interface StartServiceOptions {
   /** @defaultValue a pino logger at LOG_LEVEL */
@@ -61,13 +62,7 @@ function deploymentQueues(cp: ControlPlane, registry: WorkflowRegistry): Map<str
 
 /** Waits for `work` at most `timeoutMs`; says so in the log when it gave up. */
 async function within(what: string, work: Promise<unknown>, timeoutMs: number, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timed-out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed-out'), timeoutMs);
-  });
-  const outcome = await Promise.race([work.then(() => 'done' as const), timedOut]);
-  clearTimeout(timer);
-  if (outcome === 'timed-out') log.warn({ timeoutMs }, `${what} did not stop in time; stopping anyway`);
+  if ((await settleWithin(work, timeoutMs)).timedOut) log.warn({ timeoutMs }, `${what} did not stop in time; stopping anyway`);
 }
 
 function queueDescriptions(cp: ControlPlane, queues: ReadonlyMap<string, Queue>): Record<string, string> {

@@ -18,6 +18,7 @@ import type { Logger } from '../logging/logger.js';
 import { BatchWriter } from '../batching/batch-writer.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
 import { recordOutcomes } from './record-outcomes-sql.js';
+import { exponentialBackoffMs } from '../batching/backoff.js';
 
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -109,7 +110,7 @@ export class ResultsRecorder {
         return changed;
       } catch (error) {
         if (this.#closing.signal.aborted || unreachableDependency(error) !== 'postgres') throw error;
-        const delayMs = Math.min(RETRY_BASE_MS * 2 ** failures, RETRY_MAX_MS);
+        const delayMs = exponentialBackoffMs(failures, RETRY_BASE_MS, RETRY_MAX_MS);
         this.options.log.warn({ err: error, failures: failures + 1, retryInMs: delayMs, outcomes: outcomes.length }, 'results recorder: PostgreSQL unreachable; holding the results');
         await sleep(delayMs, undefined, { signal: this.#closing.signal }).catch(() => {});
       }

@@ -20,6 +20,7 @@ import { TolerantWorker } from './tolerant-worker.js';
 import { createWorkflowProcessor, type ProcessorLogger } from './workflow-processor.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkerQueueSpec } from './worker-queues.js';
+import { settleWithin } from '../batching/timeout.js';
 
 export interface WorkerProcessOptions {
   redisUrl: string;
@@ -90,13 +91,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   const closeAll = () => Promise.all(workers.map((worker) => worker.close()));
 
   async function close(timeoutMs: number): Promise<'drained' | 'timed-out'> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timed-out'>((resolve) => {
-      timer = setTimeout(() => resolve('timed-out'), timeoutMs);
-    });
-    const drained = closeAll().then(() => 'drained' as const);
-    const outcome = await Promise.race([drained, timedOut]);
-    clearTimeout(timer);
+    const drained = closeAll();
+    const outcome = (await settleWithin(drained, timeoutMs)).timedOut ? ('timed-out' as const) : ('drained' as const);
     if (outcome === 'timed-out') {
       // Workflows that stop on ctx.signal hand their job back to the queue;
       // give them a moment. (BullMQ's `close(true)` would not help here: a

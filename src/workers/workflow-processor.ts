@@ -35,6 +35,7 @@ import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
 import { StalledTooOftenError } from './stalled-too-often-error.js';
 import { UnreadableJobData } from './unreadable-job-data.js';
+import { isUuid } from '../dto/uuid.js';
 
 export interface ProcessorLogger {
   info(fields: object, message: string): void;
@@ -65,7 +66,6 @@ interface AttemptState {
   workflow: WorkflowDefinition | undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire): unknown {
   // Input schemas read the wire form (dates as ISO strings), like the payload
@@ -107,7 +107,7 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     };
     deps.log.warn({ runId, jobId: runId, taskId: failure.taskId, attempt: state.attempt, final, err: failure.error }, 'workflow attempt failed');
     // A job someone wrote into Redis by hand has no run to record; it still gets a dead letter.
-    if (UUID.test(runId)) {
+    if (isUuid(runId)) {
       WorkflowFailure.parse(failure); // checked in wire form, as sent
       await deps.reporter.report(failure);
     }
