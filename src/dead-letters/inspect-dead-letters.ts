@@ -8,6 +8,7 @@ import { findDeadLetter, listDeadLetters } from './dead-letter-queue.js';
 import { DeadLetterNotFoundError } from './errors/dead-letter-not-found-error.js';
 import { readRunForRedrive, type RunForRedrive } from './redrive-sql.js';
 import { isUuid } from '../dto/uuid.js';
+import { pgArrayLiteral } from '../outbox/pg-array.js';
 
 export interface InspectDeps {
   em: () => SqlEntityManager;
@@ -35,7 +36,7 @@ export async function listDeadLetterSummaries(deps: InspectDeps, limit?: number)
   if (runIds.length > 0) {
     const rows = await deps.em().execute<{ id: string; status: RunStatus }[]>(
       `select id, status from workflow_run where id = any(?::uuid[])`,
-      [`{${runIds.join(',')}}`],
+      [pgArrayLiteral(runIds)],
     );
     for (const row of rows) statuses.set(String(row.id), row.status);
   }

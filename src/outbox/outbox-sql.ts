@@ -12,6 +12,7 @@
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { OutboxMessage } from '../entities/index.js';
+import { pgArrayLiteral } from './pg-array.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';
 
@@ -150,7 +151,7 @@ export async function markDispatched(em: SqlEntityManager, rows: readonly Outbox
         set status = case when status = 'pending' then 'queued' else status end,
             queued_at = coalesce(queued_at, ?)
       where id in (select run_id from sent) and (status = 'pending' or queued_at is null)`,
-    [at.toISOString(), `{${rows.map((r) => r.id).join(',')}}`, at.toISOString()],
+    [at.toISOString(), pgArrayLiteral(rows.map((r) => r.id)), at.toISOString()],
   );
 }
 

@@ -31,7 +31,7 @@ import { UnknownTaskError } from './errors/unknown-task-error.js';
 import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
 import { extractTaskContextAndWire } from './extract-task-context.js';
 import { loadSpawnableTasks } from './load-spawnable-tasks.js';
-import { isUuid } from '../dto/uuid.js';
+import { isUuid, normalizeUuid } from '../dto/uuid.js';
 import { clampBullmqPriority } from '../redis/bullmq-priority.js';
 
 /** What a caller may add to a spawn. */
@@ -65,13 +65,15 @@ export interface SpawnedRun {
 
 export async function spawnTasks<M extends object = never>(
   em: EntityManager,
-  taskIds: readonly string[],
+  requestedIds: readonly string[],
   options: SpawnOptions<M>,
 ): Promise<SpawnedRun[]> {
   const extraMetadata = checkExtraMetadata(options.metadata);
-  if (taskIds.length === 0) return [];
-  const malformed = taskIds.filter((id) => !isUuid(id));
+  if (requestedIds.length === 0) return [];
+  const malformed = requestedIds.filter((id) => !isUuid(id));
   if (malformed.length > 0) throw new UnknownTaskError(malformed);
+  // Any case in, lower case on: the form the database returns, so ids compare as strings.
+  const taskIds = requestedIds.map((id) => normalizeUuid(id)!);
 
   // A fork of our own, so no entity of this call stays in the caller's identity
   // map; it keeps the caller's transaction when there is one.
