@@ -50,6 +50,52 @@ export interface NewOutboxMessage {
 export const SPAWN_WRITE_CHUNK = 5_000;
 
 /**
+ * The one outbox write, as a data-modifying CTE named `new_messages`: rows
+ * from one JSON parameter (`NewOutboxMessage` in wire form), inserted in
+ * their order (outbox ids follow it, so jobs are relayed in that order). A
+ * run has one outbox row (unique run_id): writing it again — a redrive —
+ * replaces its content and makes it undispatched. Every caller ends the
+ * statement with `OUTBOX_NOTIFY`, so the NOTIFY that wakes the relays is
+ * issued in the same statement, and delivered on commit (NOTIFY is
+ * transactional).
+ */
+const OUTBOX_WRITE_CTE = `new_messages as (
+         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at, dispatched_at)
+         select run_id, queue, job_name, payload::jsonb, priority, created_at, null
+           from rows from (json_to_recordset(?::json)
+                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz))
+                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, ord)
+          order by ord
+         on conflict (run_id) do update
+            set queue = excluded.queue, job_name = excluded.job_name, payload = excluded.payload,
+                priority = excluded.priority, created_at = excluded.created_at, dispatched_at = null
+       )`;
+const OUTBOX_NOTIFY = `select pg_notify('${OUTBOX_CHANNEL}', '')`;
+
+/** Outbox messages in the JSON form `OUTBOX_WRITE_CTE` reads. */
+function outboxRowsJson(messages: readonly NewOutboxMessage[]): string {
+  return JSON.stringify(
+    messages.map((m) => ({
+      run_id: m.runId,
+      queue: m.queue,
+      job_name: m.jobName,
+      payload: m.payloadJson,
+      priority: m.priority,
+      created_at: m.createdAt.toISOString(),
+    })),
+  );
+}
+
+/**
+ * Writes outbox rows for runs that already exist (a redrive), and NOTIFYs:
+ * one statement, in the caller's transaction.
+ */
+export async function writeOutboxMessages(em: SqlEntityManager, messages: readonly NewOutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await em.execute(`with ${OUTBOX_WRITE_CTE} ${OUTBOX_NOTIFY}`, [outboxRowsJson(messages)]);
+}
+
+/**
  * Writes spawned runs and their outbox rows — `runs[i]` goes with
  * `messages[i]` — in ONE statement per chunk: two inserts in data-modifying
  * CTEs, fed by `json_to_recordset` from one JSON parameter each, and a
@@ -77,30 +123,15 @@ export async function insertSpawnedRuns(
       payload_version: run.payloadVersion,
       enqueued_at: run.enqueuedAt.toISOString(),
     }));
-    const messageRows = messages.slice(i, i + SPAWN_WRITE_CHUNK).map((m) => ({
-      run_id: m.runId,
-      queue: m.queue,
-      job_name: m.jobName,
-      payload: m.payloadJson,
-      priority: m.priority,
-      created_at: m.createdAt.toISOString(),
-    }));
     const last = i + SPAWN_WRITE_CHUNK >= runs.length;
     await em.execute(
       `with new_runs as (
          insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at)
          select id, task_id, workflow, 'pending', 0, payload_version, enqueued_at
            from json_to_recordset(?::json) as r(id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz)
-       ), new_messages as (
-         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at)
-         select run_id, queue, job_name, payload::jsonb, priority, created_at
-           from rows from (json_to_recordset(?::json)
-                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz))
-                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, ord)
-          order by ord
-       )
-       select ${last ? `pg_notify('${OUTBOX_CHANNEL}', '')` : '1'}`,
-      [JSON.stringify(runRows), JSON.stringify(messageRows)],
+       ), ${OUTBOX_WRITE_CTE}
+       ${last ? OUTBOX_NOTIFY : 'select 1'}`,
+      [JSON.stringify(runRows), outboxRowsJson(messages.slice(i, i + SPAWN_WRITE_CHUNK))],
     );
   }
 }

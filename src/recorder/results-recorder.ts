@@ -35,8 +35,8 @@ export interface ResultsRecorderOptions {
   jobConcurrency?: number;
   log: Logger;
   /** Lock and stalled-check intervals of result jobs, in ms (a dead recorder's jobs go to another after that). */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
   /** Called after each committed batch with the outcomes that changed their run (metrics, demo progress). */
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
 }
@@ -60,8 +60,8 @@ export class ResultsRecorder {
       prefix: options.prefix,
       concurrency: options.jobConcurrency ?? 64,
       autorun: false,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
       removeOnComplete: { age: 3_600 },
       removeOnFail: { age: 7 * 86_400 },
     });

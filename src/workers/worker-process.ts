@@ -31,12 +31,12 @@ export interface WorkerProcessOptions {
   queues: readonly WorkerQueueSpec[];
   registry: WorkflowRegistry;
   log: ProcessorLogger & { error(fields: object, message: string): void };
-  /** How often BullMQ looks for stalled jobs, in ms. @defaultValue 30000 */
-  stalledIntervalMs?: number;
-  /** How long a job's lock lasts without renewal, in ms. @defaultValue 30000 */
-  lockDurationMs?: number;
-  /** Times a job may come back from stalled-job recovery and still run (then: dead, `stalled too often`). @defaultValue 2 */
-  maxStalledCount?: number;
+  /** How often BullMQ looks for stalled jobs, in ms (NYX_STALLED_INTERVAL_MS; default in CONFIG_DEFAULTS). */
+  stalledIntervalMs: number;
+  /** How long a job's lock lasts without renewal, in ms (NYX_LOCK_DURATION_MS). */
+  lockDurationMs: number;
+  /** Times a job may come back from stalled-job recovery and still run (then: dead, `stalled too often`) (NYX_MAX_STALLED_COUNT). */
+  maxStalledCount: number;
 }
 
 export interface WorkerHandle {
@@ -55,7 +55,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   // Reports wait for a briefly absent Redis rather than fail the job: blocking role.
   const results = new Queue(naming.resultsQueue, { connection: redis.connection('blocking'), prefix });
   const deadLetters = new Queue(naming.deadLetterQueue, { connection: redis.connection('blocking'), prefix });
-  const maxStalledCount = options.maxStalledCount ?? 2;
+  const { maxStalledCount } = options;
   /** Reports started by `failed` events; close() waits for them before closing the queues they write to. */
   const reports = new Set<Promise<void>>();
   const reporter = new OutcomeReporter(results, deadLetters);
@@ -72,8 +72,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
       prefix,
       concurrency: spec.concurrency,
       ...(spec.limiter ? { limiter: spec.limiter } : {}),
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs,
+      lockDuration: options.lockDurationMs,
       // One more than ours: the processor fails a job that stalled too often
       // itself, reporting first; BullMQ's limit is the backstop (see workflow-processor.ts).
       maxStalledCount: maxStalledCount + 1,

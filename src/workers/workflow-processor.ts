@@ -48,8 +48,8 @@ export interface WorkflowProcessorDeps {
   log: ProcessorLogger;
   /** Aborted when shutdown's grace period runs out. */
   shutdownSignal: AbortSignal;
-  /** Times a job may come back from stalled-job recovery and still run. @defaultValue 2 */
-  maxStalledCount?: number;
+  /** Times a job may come back from stalled-job recovery and still run (NYX_MAX_STALLED_COUNT). */
+  maxStalledCount: number;
 }
 
 export interface WorkflowProcessor {
@@ -81,7 +81,7 @@ function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire)
 }
 
 export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowProcessor {
-  const maxStalledCount = deps.maxStalledCount ?? 2;
+  const { maxStalledCount } = deps;
   /** Jobs `process` saw: their failures are reported there, not by the failed event. */
   const seen = new WeakSet<Job>();
 
