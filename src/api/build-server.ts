@@ -47,7 +47,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Not redundant: it makes fastify infer its base logger type, which the route modules' FastifyInstance expects.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
-    bodyLimit: config.NYX_HTTP_BODY_LIMIT,
+    bodyLimit: config.httpBodyLimit,
     // One line per request from the onResponse hook below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -71,12 +71,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const [firstQueue] = deps.queues.values();
   if (!firstQueue) throw new TypeError('buildServer: no queues given');
-  registerHealthRoutes(app, { orm: controlPlane.orm, queue: firstQueue });
+  registerHealthRoutes(app, { em: () => controlPlane.em(), queue: firstQueue });
   registerMetricsRoutes(app, deps.metrics);
 
   await app.register(async (api) => {
-    api.addHook('onRequest', createAuthHook({ token: config.NYX_ADMIN_TOKEN, basic: false, realm: 'nyx' }));
-    if (config.NYX_READ_ONLY) api.addHook('onRequest', refuseChangesWhenReadOnly);
+    api.addHook('onRequest', createAuthHook({ token: config.adminToken, basic: false, realm: 'nyx' }));
+    if (config.readOnly) api.addHook('onRequest', refuseChangesWhenReadOnly);
     registerStateRoutes(api, { controlPlane });
     registerTaskRoutes(api, { controlPlane });
     registerRunRoutes(api, { controlPlane });
@@ -88,10 +88,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     queues: deps.queues,
     deadLetterQueue: deps.deadLetterQueue,
     ...(deps.descriptions ? { descriptions: deps.descriptions } : {}),
-    token: config.NYX_ADMIN_TOKEN,
-    readOnly: config.NYX_READ_ONLY,
-    redactPaths: config.NYX_DASHBOARD_REDACT,
-    maxStringLength: config.NYX_DASHBOARD_TRUNCATE,
+    token: config.adminToken,
+    readOnly: config.readOnly,
+    redactPaths: config.dashboardRedact,
+    maxStringLength: config.dashboardTruncate,
   });
   return app;
 }

@@ -11,23 +11,25 @@
  *   503 PostgreSQL or Redis unreachable — retry later; nothing was changed
  *   500 a bug — the log has the stack
  *
- * The producer's typed errors map here by class, so a new failure mode of
- * the producer shows up as a 500 until someone decides what it means.
+ * Catalogue errors (`NyxError`, src/errors/nyx-error.ts) map here by their
+ * `kind` (the status) and `code` (the body), so a new error class needs no
+ * edit here; an error outside the catalogue is a 500 until someone decides
+ * what it means.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { InvalidRunIdError } from '../control-plane/errors/invalid-run-id-error.js';
-import { InvalidScheduleError } from '../control-plane/errors/invalid-schedule-error.js';
-import { UnknownScheduleError } from '../control-plane/errors/unknown-schedule-error.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
-import {
-  InvalidSpawnTimeError,
-  InvalidTaskContextError,
-  NotPlainJsonError,
-  PayloadTooLargeError,
-  RelationNotLoadedError,
-  UnknownTaskError,
-  UnknownWorkflowError,
-} from '../producers/errors/index.js';
+import { isNyxError, type ErrorKind } from '../errors/nyx-error.js';
+
+/** The HTTP status for each kind of catalogue error (see the table in nyx-error.ts). */
+export const HTTP_STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
+  input: 400,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unavailable: 503,
+  unrecoverable: 500,
+  internal: 500,
+};
 
 /** An error with its HTTP answer. Thrown by routes and hooks; rendered by the error handler. */
 export class ApiError extends Error {
@@ -54,16 +56,12 @@ export function errorBody(code: string, message: string): ErrorBody {
 /** What to answer for any error thrown while handling a request. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof InvalidSpawnTimeError) return new ApiError(400, 'invalid_request', error.message, {}, { cause: error });
-  if (error instanceof InvalidScheduleError) return new ApiError(400, 'invalid_schedule', error.message, {}, { cause: error });
-  if (error instanceof UnknownScheduleError) return new ApiError(404, 'unknown_schedule', error.message, {}, { cause: error });
-  if (error instanceof InvalidRunIdError) return new ApiError(400, 'invalid_request', error.message, {}, { cause: error });
-  if (error instanceof UnknownTaskError) return new ApiError(404, 'unknown_task', error.message, {}, { cause: error });
-  if (error instanceof PayloadTooLargeError) return new ApiError(413, 'payload_too_large', error.message, {}, { cause: error });
-  if (error instanceof UnknownWorkflowError) return new ApiError(400, 'unknown_workflow', error.message, {}, { cause: error });
-  if (error instanceof InvalidTaskContextError) return new ApiError(400, 'invalid_task_context', error.message, {}, { cause: error });
-  if (error instanceof NotPlainJsonError) return new ApiError(400, 'not_plain_json', error.message, {}, { cause: error });
-  if (error instanceof RelationNotLoadedError) return new ApiError(500, 'internal_error', error.message, {}, { cause: error });
+  if (isNyxError(error)) {
+    const status = HTTP_STATUS_BY_KIND[error.kind];
+    // A bug's details stay in the log; everything else says what was wrong.
+    const code = error.kind === 'internal' ? 'internal_error' : error.code;
+    return new ApiError(status, code, error.message, status === 503 ? { 'retry-after': '5' } : {}, { cause: error });
+  }
   if (error instanceof UniqueConstraintViolationException) {
     const detail = (error as { detail?: string }).detail;
     return new ApiError(409, 'conflict', detail ? `already exists: ${detail}` : 'already exists', {}, { cause: error });

@@ -5,8 +5,9 @@
  * every dependency that is down, not just the first.
  */
 import type { Queue } from 'bullmq';
-import type { Orm } from '../db/orm.js';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import { migrationsList } from '../db/migrations/index.js';
+import { rejectAfter } from '../batching/timeout.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -22,16 +23,8 @@ export interface Readiness {
 /** Per check, in ms. */
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function withDeadline<T>(what: string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+function withDeadline<T>(what: string, work: () => Promise<T>): Promise<T> {
+  return rejectAfter(work(), CHECK_TIMEOUT_MS, () => new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`));
 }
 
 const failed = (error: unknown): CheckResult => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -40,8 +33,7 @@ const failed = (error: unknown): CheckResult => ({ ok: false, error: error insta
  * Reads the migrations table directly rather than through the migrator,
  * which would create the table when it is missing: a probe changes nothing.
  */
-async function pendingMigrations(orm: Orm): Promise<string[]> {
-  const em = orm.em.fork();
+async function pendingMigrations(em: SqlEntityManager): Promise<string[]> {
   const [table] = await em.execute<{ exists: boolean }[]>(`select to_regclass('mikro_orm_migrations') is not null as exists`);
   const applied = new Set<string>();
   if (table?.exists) {
@@ -58,16 +50,16 @@ async function pingRedis(queue: Queue): Promise<void> {
   await client.ping();
 }
 
-export async function checkReadiness(orm: Orm, queue: Queue): Promise<Readiness> {
+export async function checkReadiness(em: () => SqlEntityManager, queue: Queue): Promise<Readiness> {
   const [postgres, redis] = await Promise.all([
-    withDeadline('PostgreSQL', () => orm.em.fork().execute('select 1')).then(
+    withDeadline('PostgreSQL', () => em().execute('select 1')).then(
       (): CheckResult => ({ ok: true }),
       failed,
     ),
     withDeadline('Redis', () => pingRedis(queue)).then((): CheckResult => ({ ok: true }), failed),
   ]);
   const migrations: CheckResult = postgres.ok
-    ? await withDeadline('migrations', () => pendingMigrations(orm)).then(
+    ? await withDeadline('migrations', () => pendingMigrations(em())).then(
         (pending): CheckResult => (pending.length === 0 ? { ok: true } : { ok: false, error: `pending migrations: ${pending.join(', ')} (run \`nyx migrate\`)`, pending }),
         failed,
       )

@@ -14,17 +14,18 @@ import { ControlPlane } from '../control-plane/control-plane.js';
 import { migrateUp, openOrm, type Orm } from '../db/orm.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
-import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
-import { defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
+import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
+import type { WorkflowRegistry } from '../workflows/registry.js';
 import { assertSafeBind } from './assert-safe-bind.js';
 import { buildServer } from './build-server.js';
+import { settleWithin } from '../batching/timeout.js';
 
 export interface StartServiceOptions {
   /** @defaultValue a pino logger at LOG_LEVEL */
   log?: Logger;
   /** Apply pending migrations before starting. @defaultValue false */
   migrate?: boolean;
-  /** @defaultValue the built-in workflows */
+  /** @defaultValue the built-in workflows plus `config.workflowModules` (`resolveWorkflowRegistry`), as the workers load them */
   registry?: WorkflowRegistry;
   /**
    * Longest wait for each of the two slow steps of stopping — the control
@@ -56,18 +57,12 @@ function deploymentQueues(cp: ControlPlane, registry: WorkflowRegistry): Map<str
   const names = new Set(registry.motivationTypes.map((type) => cp.naming.workflowQueue(type)));
   names.add(cp.naming.resultsQueue);
   names.add(cp.naming.deadLetterQueue);
-  return new Map([...names].map((name) => [name, cp.queues.get(name)]));
+  return new Map([...names].map((name) => [name, cp.queue(name)]));
 }
 
 /** Waits for `work` at most `timeoutMs`; says so in the log when it gave up. */
 async function within(what: string, work: Promise<unknown>, timeoutMs: number, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timed-out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed-out'), timeoutMs);
-  });
-  const outcome = await Promise.race([work.then(() => 'done' as const), timedOut]);
-  clearTimeout(timer);
-  if (outcome === 'timed-out') log.warn({ timeoutMs }, `${what} did not stop in time; stopping anyway`);
+  if ((await settleWithin(work, timeoutMs)).timedOut) log.warn({ timeoutMs }, `${what} did not stop in time; stopping anyway`);
 }
 
 function queueDescriptions(cp: ControlPlane, queues: ReadonlyMap<string, Queue>): Record<string, string> {
@@ -82,10 +77,11 @@ function queueDescriptions(cp: ControlPlane, queues: ReadonlyMap<string, Queue>)
 }
 
 export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
-  assertSafeBind(config.HOST, config.NYX_ADMIN_TOKEN);
-  const log = options.log ?? createLogger('nyx', config.LOG_LEVEL);
-  const registry = options.registry ?? defaultRegistry;
-  const orm: Orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+  assertSafeBind(config.host, config.adminToken);
+  const log = options.log ?? createLogger('nyx', config.logLevel);
+  // The registry the workers resolve: without the user modules, the API would refuse their tasks as unknown_workflow.
+  const registry = options.registry ?? (await resolveWorkflowRegistry(config.workflowModules));
+  const orm: Orm = await openOrm({ databaseUrl: config.databaseUrl, pgliteDataDir: config.dataDir });
   let controlPlane: ControlPlane | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -97,7 +93,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     let metrics: ServiceMetrics | undefined;
     controlPlane = await ControlPlane.open({
       config,
-      redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+      redisUrl: config.redisUrl,
       log,
       orm,
       registry,
@@ -110,10 +106,10 @@ export async function startService(config: Config, options: StartServiceOptions 
     metrics = new ServiceMetrics({
       queues,
       outboxLag: () => cp.outboxLag(),
-      zombies: () => cp.runControl.zombies(),
+      zombies: () => cp.zombies(),
       stoppedRuns: () => cp.stoppedRuns(),
       schedules: () => cp.schedules.list(),
-      skippedSlots: () => cp.scheduler.skippedSlots,
+      skippedSlots: () => cp.skippedScheduleSlots(),
     });
     app = await buildServer({
       config,
@@ -125,11 +121,11 @@ export async function startService(config: Config, options: StartServiceOptions 
       log,
     });
     await cp.start();
-    await app.listen({ port: config.PORT, host: config.HOST });
+    await app.listen({ port: config.port, host: config.host });
     const { port } = app.server.address() as AddressInfo;
-    const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const server = app;
-    if (!config.NYX_ADMIN_TOKEN) log.warn({ host: config.HOST }, 'NYX_ADMIN_TOKEN is not set: API and dashboard are open to local users');
+    if (!config.adminToken) log.warn({ host: config.host }, 'NYX_ADMIN_TOKEN is not set: API and dashboard are open to local users');
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${port}`,

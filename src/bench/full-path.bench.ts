@@ -62,7 +62,7 @@ export async function runFullPhase(options: FullPhaseOptions): Promise<FullPhase
     await cp.start();
     pool = await WorkerPool.start({ count: options.workers, env: options.workerEnv });
     const queueName = cp.naming.workflowQueue(BENCH_MOTIVATION_TYPE);
-    const relayQueue = cp.queues.get(queueName);
+    const relayQueue = cp.queue(queueName);
     await relayQueue.waitUntilReady();
     const relaySocket = ((await relayQueue.getBackend().client) as unknown as { stream?: net.Socket }).stream;
     const relayBefore = options.roundTrips.forSocket(relaySocket);
@@ -135,7 +135,7 @@ export async function runFullPhase(options: FullPhaseOptions): Promise<FullPhase
 
 /** One reconciler pass over every run in Redis per PostgreSQL (sent before now: no grace). */
 async function measureReconcile(cp: ControlPlane, sql: FullPhaseOptions['sql']): Promise<ReconcileCost> {
-  const { result: pass, statements } = await sql.measure(() => cp.reconciler.reconcileOnce({ sentBefore: new Date() }));
+  const { result: pass, statements } = await sql.measure(() => cp.reconcileNow({ sentBefore: new Date() }));
   return { checked: pass.checked, resent: pass.resent, statements, redisRoundTrips: pass.redisRoundTrips, durationMs: pass.durationMs };
 }
 
@@ -149,7 +149,7 @@ async function measureIdle(cp: ControlPlane, tracker: RecordedTracker, options: 
     await new Promise((resolve) => setTimeout(resolve, 20));
     const at = Date.now();
     const { result: runs, statements } = await options.sql.measure(() =>
-      cp.orm.em.fork().transactional((em) => cp.spawn([taskId], em)),
+      cp.em().transactional((em) => cp.spawn([taskId], { em })),
     );
     sqlPerSpawn = statements;
     const runId = runs[0]!.runId;

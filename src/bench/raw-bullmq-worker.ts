@@ -8,7 +8,7 @@
  */
 import { Worker } from 'bullmq';
 import { loadWorkerConfig } from '../config/config.js';
-import { DEFAULT_REDIS_URL, RedisConnectionFactory } from '../redis/connection-factory.js';
+import { RedisConnectionFactory } from '../redis/connection-factory.js';
 
 const queue = process.argv[2];
 if (!queue) {
@@ -16,13 +16,13 @@ if (!queue) {
   process.exit(2);
 }
 const config = loadWorkerConfig();
-const redis = new RedisConnectionFactory(config.REDIS_URL ?? DEFAULT_REDIS_URL);
+const redis = new RedisConnectionFactory(config.redisUrl);
 const worker = new Worker(queue, async () => undefined, {
   connection: redis.connection('blocking'),
-  prefix: redis.naming(config.NYX_QUEUE_PREFIX).prefix,
-  concurrency: config.NYX_WORKER_CONCURRENCY,
-  stalledInterval: config.NYX_STALLED_INTERVAL_MS,
-  lockDuration: config.NYX_LOCK_DURATION_MS,
+  prefix: redis.naming(config.queuePrefix).prefix,
+  concurrency: config.workerConcurrency,
+  stalledInterval: config.stalledIntervalMs,
+  lockDuration: config.lockDurationMs,
   maxStalledCount: 2,
 });
 worker.on('error', (error) => console.error(`raw bench worker: ${error.message}`));

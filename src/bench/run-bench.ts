@@ -16,7 +16,7 @@ import type { Config } from '../config/config.js';
 import { migrateUp, openOrm, type Orm } from '../db/orm.js';
 import { seedTasks } from '../demo/seed.js';
 import { createLogger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL, RedisConnectionFactory } from '../redis/connection-factory.js';
+import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import { openBenchDatabase } from './bench-database.js';
 import { describeMachine } from './bench-machine.js';
 import { BENCH_MOTIVATION_TYPE } from './bench-payload.js';
@@ -64,7 +64,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
 };
 
 export async function runBench(config: Config, options: BenchOptions): Promise<{ report: BenchReport; file: string }> {
-  const redisUrl = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redisUrl = config.redisUrl;
   const redis = new RedisConnectionFactory(redisUrl);
   if (redis.topology.kind !== 'single') throw new UnsupportedBenchRedisError(redis.topology.kind);
   const startedAt = new Date();
@@ -74,7 +74,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
   const progress = new BenchProgress(options.progress);
   const sql = new SqlCounter();
   const roundTrips = new RedisRoundTripCounter(redisPort(redisUrl));
-  const db = await openBenchDatabase(config.DATABASE_URL);
+  const db = await openBenchDatabase(config.databaseUrl);
   let orm: Orm | null = null;
   const observer = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   let seeded: string[] = [];
@@ -86,7 +86,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
     roundTrips.install();
     const databaseName = new URL(db.url).pathname.slice(1);
 
-    const benchConfig: Config = { ...config, DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix, NYX_WORKER_CONCURRENCY: options.concurrency };
+    const benchConfig: Config = { ...config, databaseUrl: db.url, queuePrefix: prefix, workerConcurrency: options.concurrency };
     const workerEnv: NodeJS.ProcessEnv = {
       ...process.env,
       REDIS_URL: redisUrl,
@@ -103,7 +103,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
       redisUrl,
       prefix: redis.naming(prefix).prefix,
       databaseName,
-      jobOptions: { attempts: config.NYX_JOB_ATTEMPTS, backoffMs: config.NYX_BACKOFF_MS },
+      jobOptions: { attempts: config.jobAttempts, backoffMs: config.backoffMs },
       observer,
       roundTrips,
       workerEnv,
@@ -139,8 +139,8 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
         workers: options.workers,
         concurrency: options.concurrency,
         batchSize: options.batchSize,
-        relayBatch: config.NYX_RELAY_BATCH,
-        recorderBatch: config.NYX_RECORDER_BATCH,
+        relayBatch: config.relayBatch,
+        recorderBatch: config.recorderBatch,
         idleSamples: options.idleSamples,
         database: db.throwaway ? 'throwaway' : 'DATABASE_URL',
         databaseName,

@@ -17,7 +17,7 @@ import { seedTasks } from '../demo/seed.js';
 import { wrapWorkflowOutcomeBatch } from '../dto/index.js';
 import { RESULT_BATCH_MAX, RESULT_JOB_NAME } from '../workers/outcome-reporter.js';
 import { createLogger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL, RedisConnectionFactory } from '../redis/connection-factory.js';
+import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import { openBenchDatabase } from './bench-database.js';
 import { BENCH_MOTIVATION_TYPE } from './bench-payload.js';
 import { benchPrefix, deleteBenchKeys } from './bench-redis.js';
@@ -53,11 +53,11 @@ async function timed(observer: Redis, database: string, items: number, work: () 
 }
 
 export async function runStageBench(config: Config, options: { tasks: number; batchSize: number; timeoutMs: number }): Promise<StageReport> {
-  const redisUrl = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redisUrl = config.redisUrl;
   if (new RedisConnectionFactory(redisUrl).topology.kind !== 'single') throw new UnsupportedBenchRedisError('cluster or sentinel');
   const deadline = Date.now() + options.timeoutMs;
   const prefix = benchPrefix();
-  const db = await openBenchDatabase(config.DATABASE_URL);
+  const db = await openBenchDatabase(config.databaseUrl);
   const observer = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   let orm: Orm | null = null;
   let cp: ControlPlane | null = null;
@@ -67,7 +67,7 @@ export async function runStageBench(config: Config, options: { tasks: number; ba
     await migrateUp(orm);
     const taskIds = await seedTasks(orm.em.fork(), { tasks: options.tasks, motivationTypes: [BENCH_MOTIVATION_TYPE] });
     const tracker = new RecordedTracker();
-    const benchConfig: Config = { ...config, DATABASE_URL: db.url, NYX_QUEUE_PREFIX: prefix };
+    const benchConfig: Config = { ...config, databaseUrl: db.url, queuePrefix: prefix };
     // Nothing started: each stage is started by hand, alone.
     cp = await ControlPlane.open({ config: benchConfig, redisUrl, log: createLogger('nyx-bench', 'warn'), orm, onRecorded: tracker.onRecorded });
     const controlPlane = cp;
@@ -78,9 +78,9 @@ export async function runStageBench(config: Config, options: { tasks: number; ba
     });
 
     const relay = await timed(observer, databaseName, options.tasks, async () => {
-      controlPlane.relay.start();
+      await controlPlane.start({ relay: true, recorder: false });
       await waitUntil(deadline, 10, async () => (await controlPlane.outboxLag()).pending === 0, 'the relay to empty the outbox');
-      await controlPlane.relay.stop();
+      await controlPlane.stopRelay();
     });
 
     const results = new Queue(cp.naming.resultsQueue, { connection: { url: redisUrl }, prefix: cp.naming.prefix });
@@ -97,7 +97,7 @@ export async function runStageBench(config: Config, options: { tasks: number; ba
       await results.close();
     }
     const recorder = await timed(observer, databaseName, options.tasks, async () => {
-      controlPlane.recorder.start();
+      await controlPlane.start({ relay: false, recorder: true });
       await tracker.waitForCount(options.tasks, Math.max(0, deadline - Date.now()), () => {});
     });
     return { startedAt: new Date().toISOString(), tasks: options.tasks, batchSize: options.batchSize, spawn, relay, recorder };

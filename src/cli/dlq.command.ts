@@ -4,7 +4,7 @@
  * redrive relays the re-queued runs at once (a running `nyx start` would too).
  */
 import Table from 'cli-table3';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import {
@@ -16,19 +16,18 @@ import {
   type RedriveAllResult,
 } from '../dead-letters/index.js';
 import { createLogger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
-import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
-import { builtInWorkflows } from '../workflows/registry.js';
+import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
 import { action } from './exit.js';
+import { UsageError } from './usage-error.js';
 import { intOption } from './options.js';
 
 async function withDeadLetters<T>(body: (deps: ReturnType<typeof deadLetterDeps>, cp: ControlPlane, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   // The workers' registry: a payload is redriven only if some workflow runs it.
-  const registry = await buildWorkerRegistry(builtInWorkflows, config.NYX_WORKFLOW_MODULES);
-  const cp = await ControlPlane.open({ config, redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL, log: createLogger('nyx', config.LOG_LEVEL), registry });
+  const registry = await resolveWorkflowRegistry(config.workflowModules);
+  const cp = await ControlPlane.open({ config, redisUrl: config.redisUrl, log: createLogger('nyx', config.logLevel), registry });
   try {
-    return await body(deadLetterDeps(cp, { registry, maxPayloadBytes: config.NYX_MAX_PAYLOAD_BYTES }), cp, config);
+    return await body(deadLetterDeps(cp, { registry, maxPayloadBytes: config.maxPayloadBytes }), cp, config);
   } finally {
     await cp.close();
   }
@@ -85,10 +84,10 @@ export function registerDlqCommand(program: Command): void {
     .option('--no-relay', 'only write the outbox; leave sending to a running `nyx start`')
     .action(
       action(async (runId: string | undefined, opts: { all?: boolean; relay: boolean }) => {
-        if (Boolean(runId) === Boolean(opts.all)) throw new InvalidArgumentError('give one run id, or --all');
+        if (Boolean(runId) === Boolean(opts.all)) throw new UsageError('give one run id, or --all');
         const results = await withDeadLetters(async (deps, cp) => {
           const done = opts.all ? await redriveAllDeadLetters(deps) : [await redriveDeadLetter(deps, runId!)];
-          if (opts.relay) while ((await cp.relay.relayOnce()) > 0);
+          if (opts.relay) await cp.relayNow();
           return done;
         });
         for (const result of results) process.stdout.write(`${describeResult(result)}\n`);

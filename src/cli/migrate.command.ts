@@ -10,7 +10,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(
       action(async () => {
         const config = loadConfig();
-        const applied = await migrate({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+        const applied = await migrate({ databaseUrl: config.databaseUrl, pgliteDataDir: config.dataDir });
         process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
       }),
     );

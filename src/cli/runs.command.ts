@@ -4,7 +4,6 @@ import { ControlPlane } from '../control-plane/control-plane.js';
 import { openOrm } from '../db/orm.js';
 import { WorkflowRun } from '../entities/index.js';
 import { createLogger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 import { action } from './exit.js';
 
 /** `nyx runs cancel|fail <id…>`: needs PostgreSQL and Redis, not a running control plane. */
@@ -17,7 +16,7 @@ function registerStopCommand(runs: Command, name: 'cancel' | 'fail', description
     .action(
       action(async (runIds: string[], opts: { reason?: string }) => {
         const config = loadConfig();
-        const cp = await ControlPlane.open({ config, redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL, log: createLogger('nyx', config.LOG_LEVEL), relay: false, recorder: false });
+        const cp = await ControlPlane.open({ config, redisUrl: config.redisUrl, log: createLogger('nyx', config.logLevel), relay: false, recorder: false });
         try {
           const result = await cp[name](runIds, { reason: opts.reason });
           for (const row of result.stopped) process.stdout.write(`${name === 'cancel' ? 'cancelled' : 'failed'}\t${row.runId}\t(was ${row.status})\n`);
@@ -39,7 +38,7 @@ export function registerRunsCommand(program: Command): void {
       action(async (runId: string | undefined) => {
         if (!runId) return void runs.help({ error: true });
         const config = loadConfig();
-        const orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+        const orm = await openOrm({ databaseUrl: config.databaseUrl, pgliteDataDir: config.dataDir });
         try {
           const run = /^[0-9a-f-]{36}$/i.test(runId) ? await orm.em.fork().findOne(WorkflowRun, { id: runId }) : null;
           if (!run) throw new Error(`unknown run id: ${runId}`);

@@ -11,7 +11,7 @@ import { action } from './exit.js';
 
 async function withSchedules<T>(body: (schedules: Schedules) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, pgliteDataDir: config.dataDir });
   try {
     return await body(new Schedules(() => orm.em.fork()));
   } finally {

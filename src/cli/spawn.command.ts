@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import { createLogger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 import { action } from './exit.js';
 import { intOption, isoDate } from './options.js';
 
@@ -17,14 +16,14 @@ export function registerSpawnCommand(program: Command): void {
     .action(
       action(async (taskIds: string[], opts: { relay?: boolean; delayMs?: number; runAt?: Date }) => {
         const config = loadConfig();
-        const log = createLogger('nyx', config.LOG_LEVEL);
-        const cp = await ControlPlane.open({ config, redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL, log });
+        const log = createLogger('nyx', config.logLevel);
+        const cp = await ControlPlane.open({ config, redisUrl: config.redisUrl, log });
         try {
-          const runs = await cp.spawn(taskIds, undefined, {
+          const runs = await cp.spawn(taskIds, {
             ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
             ...(opts.runAt ? { runAt: opts.runAt } : {}),
           });
-          if (opts.relay) while ((await cp.relay.relayOnce()) > 0);
+          if (opts.relay) await cp.relayNow();
           for (const run of runs) process.stdout.write(`${run.runId}\t${run.taskId}\t${run.workflow}\n`);
         } finally {
           await cp.close();

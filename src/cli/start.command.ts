@@ -15,7 +15,7 @@ export function registerStartCommand(program: Command): void {
     .action(
       action(async (opts: { migrate?: boolean }) => {
         const config = loadConfig();
-        const log = createLogger('nyx', config.LOG_LEVEL);
+        const log = createLogger('nyx', config.logLevel);
         const service = await startService(config, { log, migrate: Boolean(opts.migrate) });
         log.info({ pid: process.pid, url: service.url, dashboard: `${service.url}/admin/queues` }, 'control plane started');
         let stopping = false;

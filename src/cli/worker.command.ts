@@ -26,7 +26,7 @@ export function registerWorkerCommand(program: Command): void {
 /** The configured workflow modules; a bad configuration is left to the worker process, which reports it (exit 2). */
 function workflowModulesOf(env: NodeJS.ProcessEnv): readonly string[] | undefined {
   try {
-    return loadWorkerConfig(env).NYX_WORKFLOW_MODULES;
+    return loadWorkerConfig(env).workflowModules;
   } catch {
     return undefined;
   }

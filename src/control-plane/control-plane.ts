@@ -1,11 +1,12 @@
 /**
  * The control plane: the only process with a database connection. It owns the
  * ORM, spawns (producer → outbox), relays the outbox to BullMQ, and records
- * results, and reconciles (runs whose job Redis lost are sent again).
- * Several control planes may run against the same PostgreSQL and
+ * results, reconciles (runs whose job Redis lost are sent again), stops
+ * runs on request and fires schedules. Several control planes may run against the same PostgreSQL and
  * Redis: relays share the outbox through SKIP LOCKED, recorders share the
  * results queue, and recording is idempotent.
  */
+import type { Queue } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Config } from '../config/config.js';
@@ -16,18 +17,19 @@ import { OutboxListener } from '../outbox/outbox-listener.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { readOutboxLag, type OutboxLag } from '../outbox/outbox-sql.js';
 import { RunReconciler, type ReconcilePass } from '../outbox/run-reconciler.js';
+import { WakeAfterCommit } from '../outbox/wake-after-commit.js';
 import { spawnTasks, type SpawnedRun, type SpawnRequestOptions } from '../producers/spawn-tasks.js';
 import { ResultsRecorder, type ResultsRecorderOptions } from '../recorder/results-recorder.js';
 import { deadLetterJobId } from '../dto/dead-letter.js';
 import { RedisConnectionFactory } from '../redis/connection-factory.js';
 import type { QueueNaming } from '../redis/queue-naming.js';
-import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
-import { builtInWorkflows, defaultRegistry, type WorkflowRegistry } from '../workflows/registry.js';
+import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
+import type { WorkflowRegistry } from '../workflows/registry.js';
 import { QueuePool } from './queue-pool.js';
 import { RunControl, type StopOptions } from './run-control.js';
+import { countStoppedRuns, type StopResult, type StopStatus } from './run-control-sql.js';
 import { Scheduler } from './scheduler.js';
 import { Schedules } from './schedules.js';
-import { countStoppedRuns, type StopResult, type StopStatus } from './run-control-sql.js';
 
 /** The queues a workflow's jobs go to: one per motivation type it handles (one in all with `single` routing). */
 function workflowQueues(registry: WorkflowRegistry, naming: QueueNaming, workflow: string): string[] {
@@ -36,11 +38,14 @@ function workflowQueues(registry: WorkflowRegistry, naming: QueueNaming, workflo
 }
 
 export interface ControlPlaneOptions {
+  /** Settings resolved from the environment once (`loadConfig`). */
   config: Config;
-  redisUrl: string;
+  /** @defaultValue `config.redisUrl` */
+  redisUrl?: string;
   log: Logger;
   /** An ORM opened by the caller (kept open on close); otherwise one is opened from config. */
   orm?: Orm;
+  /** @defaultValue the built-in workflows plus `config.workflowModules` (`resolveWorkflowRegistry`) */
   registry?: WorkflowRegistry;
   /** Run the relay in this process. @defaultValue true */
   relay?: boolean;
@@ -50,152 +55,255 @@ export interface ControlPlaneOptions {
   reconciler?: boolean;
   /** Fire schedules from this process (any number of control planes may). @defaultValue true */
   scheduler?: boolean;
+  /** Called with every batch of outcomes the recorder wrote. @defaultValue none */
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
-  /** Called after every reconciler pass (metrics). */
+  /** Called after every reconciler pass (metrics). @defaultValue none */
   onReconciled?: (pass: ReconcilePass) => void;
-  /** Called after every recorded batch with the outcomes refused and ignored (metrics). */
+  /** Called after every recorded batch with the outcomes refused and ignored (metrics). @defaultValue none */
   onChecked?: ResultsRecorderOptions['onChecked'];
 }
 
-export class ControlPlane {
-  readonly queues: QueuePool;
-  readonly redis: RedisConnectionFactory;
-  readonly naming: QueueNaming;
-  readonly relay: OutboxRelay;
-  readonly recorder: ResultsRecorder;
-  readonly reconciler: RunReconciler;
-  readonly runControl: RunControl;
-  readonly schedules: Schedules;
-  readonly scheduler: Scheduler;
-  #listener: OutboxListener | null = null;
-  #started = false;
+/** Options of one `ControlPlane.spawn` call. */
+export interface ControlPlaneSpawnOptions<M extends object = never> extends SpawnRequestOptions<M> {
+  /**
+   * Spawn inside this EntityManager's transaction (`em.transactional(em =>
+   * cp.spawn(ids, { em }))`): the runs and their outbox rows commit or roll
+   * back with the caller's own writes, and the relay is woken after commit.
+   * @defaultValue a fork of the control plane's ORM (the spawn commits on its own)
+   */
+  em?: EntityManager;
+}
 
-  private constructor(
-    readonly orm: Orm,
-    private readonly ownsOrm: boolean,
-    private readonly options: ControlPlaneOptions,
-  ) {
+/** What this control plane's relay and recorder did so far (counters since `open`). */
+export interface ControlPlaneStats {
+  /** Outbox rows this relay sent to Redis. */
+  dispatched: number;
+  /** Relay batches in a row that failed (Redis unreachable…); 0 after a success. */
+  relayFailuresInARow: number;
+  /** Outcomes this recorder wrote to PostgreSQL. */
+  recorded: number;
+  /** Runs this reconciler sent again because Redis had lost their job. */
+  reconciled: number;
+  /** Times this reconciler noticed that Redis lost its data (its marker key gone). */
+  dataLossDetected: number;
+}
+
+/** Which parts `start()` starts. */
+export interface StartParts {
+  /** @defaultValue the `relay` option of `open` */
+  relay?: boolean;
+  /** @defaultValue the `recorder` option of `open` */
+  recorder?: boolean;
+  /** @defaultValue the `reconciler` option of `open` */
+  reconciler?: boolean;
+  /** @defaultValue the `scheduler` option of `open` */
+  scheduler?: boolean;
+}
+
+export class ControlPlane {
+  readonly #orm: Orm;
+  readonly #ownsOrm: boolean;
+  readonly #options: ControlPlaneOptions & { registry: WorkflowRegistry };
+  readonly #queues: QueuePool;
+  readonly #redis: RedisConnectionFactory;
+  readonly #naming: QueueNaming;
+  readonly #relay: OutboxRelay;
+  readonly #recorder: ResultsRecorder;
+  readonly #wake: WakeAfterCommit;
+  readonly #reconciler: RunReconciler;
+  readonly #runControl: RunControl;
+  readonly #schedules: Schedules;
+  readonly #scheduler: Scheduler;
+  #listener: OutboxListener | null = null;
+  #relayStarted = false;
+  #recorderStarted = false;
+  #reconcilerStarted = false;
+  #schedulerStarted = false;
+
+  private constructor(orm: Orm, ownsOrm: boolean, options: ControlPlaneOptions & { registry: WorkflowRegistry }) {
+    this.#orm = orm;
+    this.#ownsOrm = ownsOrm;
+    this.#options = options;
     const { config, log } = options;
-    this.redis = new RedisConnectionFactory(options.redisUrl);
-    this.naming = this.redis.naming(config.NYX_QUEUE_PREFIX, config.NYX_QUEUE_ROUTING);
-    this.queues = new QueuePool(() => this.redis.connection('producer'), this.naming.prefix);
-    this.relay = new OutboxRelay({
+    this.#redis = new RedisConnectionFactory(options.redisUrl ?? config.redisUrl);
+    this.#naming = this.#redis.naming(config.queuePrefix, config.queueRouting);
+    this.#queues = new QueuePool(() => this.#redis.connection('producer'), this.#naming.prefix);
+    this.#relay = new OutboxRelay({
       em: () => orm.em.fork(),
-      queue: (name) => this.queues.get(name),
-      batchSize: config.NYX_RELAY_BATCH,
-      pollMs: config.NYX_RELAY_POLL_MS,
-      sendTimeoutMs: config.NYX_RELAY_SEND_TIMEOUT_MS,
-      retentionMs: config.NYX_OUTBOX_RETENTION_MS,
-      jobOptions: { attempts: config.NYX_JOB_ATTEMPTS, backoffMs: config.NYX_BACKOFF_MS },
+      queue: (name) => this.#queues.get(name),
+      batchSize: config.relayBatch,
+      pollMs: config.relayPollMs,
+      sendTimeoutMs: config.relaySendTimeoutMs,
+      retentionMs: config.outboxRetentionMs,
+      jobOptions: { attempts: config.jobAttempts, backoffMs: config.backoffMs },
       log: log.child({ component: 'relay' }),
     });
-    this.runControl = new RunControl({
-      prefix: this.naming.prefix,
+    this.#wake = new WakeAfterCommit(() => this.#relay.wake());
+    this.#recorder = new ResultsRecorder({
       em: () => orm.em.fork(),
-      queue: (name) => this.queues.get(name),
-      queuesOf: (workflow) => workflowQueues(options.registry ?? defaultRegistry, this.naming, workflow),
-      anyQueue: () => this.queues.get(this.naming.resultsQueue),
-    });
-    this.schedules = new Schedules(() => orm.em.fork());
-    this.scheduler = new Scheduler({
-      em: () => orm.em.fork(),
-      spawn: async (em, taskIds) => (await this.spawn(taskIds, em)).map((run) => run.runId),
-      wake: () => this.relay.wake(),
-      tickMs: config.NYX_SCHEDULER_TICK_MS,
-      misfireMs: config.NYX_SCHEDULE_MISFIRE_MS,
-      log: log.child({ component: 'scheduler' }),
-    });
-    this.recorder = new ResultsRecorder({
-      em: () => orm.em.fork(),
-      connection: this.redis.connection('blocking'),
-      prefix: this.naming.prefix,
-      queue: this.naming.resultsQueue,
-      batchSize: config.NYX_RECORDER_BATCH,
-      lockDurationMs: config.NYX_LOCK_DURATION_MS,
-      stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
+      connection: this.#redis.connection('blocking'),
+      prefix: this.#naming.prefix,
+      queue: this.#naming.resultsQueue,
+      batchSize: config.recorderBatch,
+      lockDurationMs: config.lockDurationMs,
+      stalledIntervalMs: config.stalledIntervalMs,
       log: log.child({ component: 'recorder' }),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
       ...(options.onChecked ? { onChecked: options.onChecked } : {}),
       // A job starts at most attempts + stalls allowed + 1 times, but retries from the
       // dashboard keep counting: only an absurd attempt number is refused.
-      maxAttempt: Math.max(1_000, 10 * (config.NYX_JOB_ATTEMPTS + config.NYX_MAX_STALLED_COUNT + 2)),
-      maxOutcomeBytes: config.NYX_MAX_RESULT_BYTES,
-      maxJobBytes: Math.max(config.NYX_MAX_RESULTS_JOB_BYTES, config.NYX_MAX_RESULT_BYTES),
+      maxAttempt: Math.max(1_000, 10 * (config.jobAttempts + config.maxStalledCount + 2)),
+      maxOutcomeBytes: config.maxResultBytes,
+      maxJobBytes: Math.max(config.maxResultsJobBytes, config.maxResultBytes),
       writeDeadLetters: async (letters) => {
-        await this.queues
-          .get(this.naming.deadLetterQueue)
+        await this.#queues
+          .get(this.#naming.deadLetterQueue)
           .addBulk(letters.map((letter) => ({ name: 'dead', data: letter, opts: { jobId: deadLetterJobId(letter.runId) } })));
       },
     });
-    this.reconciler = new RunReconciler({
+    this.#reconciler = new RunReconciler({
       em: () => orm.em.fork(),
-      queue: (name) => this.queues.get(name),
-      markerQueue: this.naming.resultsQueue,
-      intervalMs: config.NYX_RECONCILE_INTERVAL_MS,
-      graceMs: config.NYX_RECONCILE_GRACE_MS,
-      batchSize: config.NYX_RECONCILE_BATCH,
-      markerCheckMs: config.NYX_RECONCILE_MARKER_CHECK_MS,
+      queue: (name) => this.#queues.get(name),
+      markerQueue: this.#naming.resultsQueue,
+      intervalMs: config.reconcileIntervalMs,
+      graceMs: config.reconcileGraceMs,
+      batchSize: config.reconcileBatch,
+      markerCheckMs: config.reconcileMarkerCheckMs,
       log: log.child({ component: 'reconciler' }),
       ...(options.onReconciled ? { onPass: options.onReconciled } : {}),
     });
+    this.#runControl = new RunControl({
+      prefix: this.#naming.prefix,
+      em: () => orm.em.fork(),
+      queue: (name) => this.#queues.get(name),
+      queuesOf: (workflow) => workflowQueues(options.registry, this.#naming, workflow),
+      anyQueue: () => this.#queues.get(this.#naming.resultsQueue),
+    });
+    this.#schedules = new Schedules(() => orm.em.fork());
+    this.#scheduler = new Scheduler({
+      em: () => orm.em.fork(),
+      spawn: async (em, taskIds) => (await this.spawn(taskIds, { em })).map((run) => run.runId),
+      wake: () => this.#relay.wake(),
+      tickMs: config.schedulerTickMs,
+      misfireMs: config.scheduleMisfireMs,
+      log: log.child({ component: 'scheduler' }),
+    });
   }
 
+  /** Opens the ORM (unless given one) and resolves the workflow registry; starts nothing (see `start`). */
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
     // The producer refuses tasks no workflow handles, so it must know the
     // user workflows the workers load (NYX_WORKFLOW_MODULES) too.
-    const registry = options.registry ?? (await buildWorkerRegistry(builtInWorkflows, options.config.NYX_WORKFLOW_MODULES));
-    const orm =
-      options.orm ??
-      (await openOrm({ databaseUrl: options.config.DATABASE_URL, pgliteDataDir: options.config.NYX_DATA_DIR }));
+    const registry = options.registry ?? (await resolveWorkflowRegistry(options.config.workflowModules));
+    const orm = options.orm ?? (await openOrm({ databaseUrl: options.config.databaseUrl, pgliteDataDir: options.config.dataDir }));
     return new ControlPlane(orm, !options.orm, { ...options, registry });
   }
 
-  async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    if (this.options.relay !== false) {
-      this.relay.start();
-      if (this.options.config.DATABASE_URL) {
-        this.#listener = new OutboxListener(this.options.config.DATABASE_URL, () => this.relay.wake(), this.options.log);
+  /**
+   * Starts the relay (and, on PostgreSQL, its NOTIFY listener) and the
+   * recorder — each only if enabled (`open`'s `relay`/`recorder` options, or
+   * `parts`). Starting a part twice does nothing.
+   */
+  async start(parts: StartParts = {}): Promise<void> {
+    const { config, log } = this.#options;
+    if ((parts.relay ?? this.#options.relay !== false) && !this.#relayStarted) {
+      this.#relayStarted = true;
+      this.#relay.start();
+      if (config.databaseUrl) {
+        this.#listener = new OutboxListener(config.databaseUrl, () => this.#relay.wake(), log);
         await this.#listener.start();
       }
     }
-    if (this.options.recorder !== false) this.recorder.start();
-    if (this.options.reconciler !== false) await this.reconciler.start();
-    if (this.options.scheduler !== false) this.scheduler.start();
+    if ((parts.recorder ?? this.#options.recorder !== false) && !this.#recorderStarted) {
+      this.#recorderStarted = true;
+      this.#recorder.start();
+    }
+    if ((parts.reconciler ?? this.#options.reconciler !== false) && !this.#reconcilerStarted) {
+      this.#reconcilerStarted = true;
+      await this.#reconciler.start();
+    }
+    if ((parts.scheduler ?? this.#options.scheduler !== false) && !this.#schedulerStarted) {
+      this.#schedulerStarted = true;
+      this.#scheduler.start();
+    }
   }
 
   /**
-   * Spawns tasks (see spawnTasks). Pass `em` to spawn inside your own
-   * transaction (`em.transactional(em => controlPlane.spawn(ids, em))`), and
-   * `{ metadata }` to add plain JSON to every task's payload
-   * (`controlPlane.spawn(ids, undefined, { metadata: { requestedBy: 'ops' } })`);
-   * an entity, a Reference, a Date… there is a compile error naming its path.
+   * Spawns tasks (see `spawnTasks`): one run and one outbox row per task.
+   * `{ em }` spawns inside your own transaction
+   * (`em.transactional(em => controlPlane.spawn(ids, { em }))`);
+   * `{ metadata }` adds plain JSON to every task's payload
+   * (`controlPlane.spawn(ids, { metadata: { requestedBy: 'ops' } })`) — an
+   * entity, a Reference, a Date… is a compile error naming its path.
+   * This process's relay is woken once the runs are committed.
+   * @throws UnknownTaskError, UnknownWorkflowError, PayloadTooLargeError, InvalidSpawnMetadataError… (all `NyxError`s, kind `input` or `not_found`)
    */
-  async spawn<M extends object = never>(
-    taskIds: readonly string[],
-    em: EntityManager = this.orm.em,
-    request: SpawnRequestOptions<M> = {},
-  ): Promise<SpawnedRun[]> {
+  async spawn<M extends object = never>(taskIds: readonly string[], options: ControlPlaneSpawnOptions<M> = {}): Promise<SpawnedRun[]> {
+    const { em = this.#orm.em, ...request } = options;
     const runs = await spawnTasks<M>(em, taskIds, {
-      ...request,
-      registry: this.options.registry ?? defaultRegistry,
-      maxPayloadBytes: this.options.config.NYX_MAX_PAYLOAD_BYTES,
-      queueFor: (motivationType) => this.naming.workflowQueue(motivationType),
+      ...(request as SpawnRequestOptions<M>),
+      registry: this.#options.registry,
+      maxPayloadBytes: this.#options.config.maxPayloadBytes,
+      queueFor: this.#naming.workflowQueue,
     });
-    // NOTIFY wakes relays in other processes; this one needs no round trip.
-    if (!em.isInTransaction()) this.relay.wake();
+    if (runs.length > 0) this.afterOutboxWrite(em);
     return runs;
   }
 
-  /** Cancels runs in any state (see run-control.ts): final `cancelled`, never retried. */
+  /**
+   * Tells this process's relay that `em` wrote to the outbox: it looks now
+   * if the write is committed, else when its transaction commits. Spawns do
+   * this themselves; call it after another outbox write (a redrive).
+   */
+  afterOutboxWrite(em: EntityManager): void {
+    this.#wake.afterOutboxWrite(em);
+  }
+
+  /**
+   * Relays the outbox to Redis now, batch after batch until it is empty,
+   * without a running relay loop (`nyx spawn --relay`, tests).
+   * @returns the number of rows sent
+   */
+  async relayNow(): Promise<number> {
+    let total = 0;
+    for (let sent = await this.#relay.relayOnce(); sent > 0; sent = await this.#relay.relayOnce()) total += sent;
+    return total;
+  }
+
+  /** Stops the relay loop after its current batch (the recorder keeps running). */
+  async stopRelay(): Promise<void> {
+    await this.#relay.stop();
+  }
+
+  /** What this control plane's relay, recorder and reconciler did so far. */
+  stats(): ControlPlaneStats {
+    return {
+      dispatched: this.#relay.dispatched,
+      relayFailuresInARow: this.#relay.consecutiveFailures,
+      recorded: this.#recorder.recorded,
+      reconciled: this.#reconciler.reconciled,
+      dataLossDetected: this.#reconciler.dataLossDetected,
+    };
+  }
+
+  /**
+   * One reconciler pass now, whether or not the reconciler runs in this
+   * process: runs sent before `sentBefore` whose job Redis no longer has are
+   * sent again (docs/recovery.md).
+   * @param options.sentBefore @defaultValue now minus `config.reconcileGraceMs`
+   */
+  reconcileNow(options: { sentBefore?: Date } = {}): Promise<ReconcilePass> {
+    return this.#reconciler.reconcileOnce(options);
+  }
+
+  /** Cancels runs in any state (docs/run-control.md): final `cancelled`, never retried. */
   cancel(runIds: readonly string[], options?: StopOptions): Promise<StopResult> {
-    return this.runControl.cancel(runIds, options);
+    return this.#runControl.cancel(runIds, options);
   }
 
   /** Fails runs by hand: final `failed`, never retried. */
   fail(runIds: readonly string[], options?: StopOptions): Promise<StopResult> {
-    return this.runControl.fail(runIds, options);
+    return this.#runControl.fail(runIds, options);
   }
 
   /** Runs stopped by an operator, by status. */
@@ -203,23 +311,56 @@ export class ControlPlane {
     return countStoppedRuns(this.em());
   }
 
-  em(): SqlEntityManager {
-    return this.orm.em.fork();
+  /** Attempts workers abandoned after they ignored `ctx.signal`, by workflow (counted in Redis). */
+  zombies(): Promise<Record<string, number>> {
+    return this.#runControl.zombies();
   }
 
+  /** Recurring spawns stored in PostgreSQL: create, list, pause, resume, delete (docs/run-control.md). */
+  get schedules(): Schedules {
+    return this.#schedules;
+  }
+
+  /** Schedule slots this control plane skipped under the missed-slot policy, by schedule name. */
+  skippedScheduleSlots(): ReadonlyMap<string, number> {
+    return this.#scheduler.skippedSlots;
+  }
+
+  /** A fresh EntityManager fork of the control plane's ORM, for your own reads and writes. */
+  em(): SqlEntityManager {
+    return this.#orm.em.fork();
+  }
+
+  /** Rows waiting in the outbox and the age of the oldest. */
   outboxLag(): Promise<OutboxLag> {
     return readOutboxLag(this.em());
   }
 
+  /** How queues are named under this deployment's prefix and routing. */
+  get naming(): QueueNaming {
+    return this.#naming;
+  }
+
+  /** The workflow registry this control plane spawns against. */
+  get registry(): WorkflowRegistry {
+    return this.#options.registry;
+  }
+
+  /** A BullMQ Queue by name, shared and closed by the control plane (do not close it). */
+  queue(name: string): Queue {
+    return this.#queues.get(name);
+  }
+
   /** Stops the relay after its batch, flushes the recorder, closes connections. */
   async close(): Promise<void> {
-    await this.reconciler.stop();
-    await this.scheduler.stop();
-    await this.relay.stop();
+    this.#wake.close();
+    await this.#reconciler.stop();
+    await this.#scheduler.stop();
+    await this.#relay.stop();
     await this.#listener?.close();
-    await this.recorder.close();
-    await this.queues.close();
-    await this.redis.close();
-    if (this.ownsOrm) await this.orm.close();
+    await this.#recorder.close();
+    await this.#queues.close();
+    await this.#redis.close();
+    if (this.#ownsOrm) await this.#orm.close();
   }
 }

@@ -1,6 +1,7 @@
 /** Read-only queries over workflow_run for progress displays and summaries. */
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { RUN_STATUSES, type RunStatus } from '../entities/index.js';
+import { pgArrayLiteral } from '../outbox/pg-array.js';
 
 export type StatusCounts = Record<RunStatus, number>;
 
@@ -9,7 +10,7 @@ export async function countRunsByStatus(em: SqlEntityManager, runIds?: readonly 
     runIds
       ? `select status, count(*) as n from workflow_run where id = any(?::uuid[]) group by status`
       : `select status, count(*) as n from workflow_run group by status`,
-    runIds ? [`{${runIds.join(',')}}`] : [],
+    runIds ? [pgArrayLiteral(runIds)] : [],
   );
   const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as StatusCounts;
   for (const row of rows) counts[row.status] = Number(row.n);

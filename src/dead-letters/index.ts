@@ -16,10 +16,10 @@ export * from './redrive-dead-letter.js';
 export function deadLetterDeps(cp: ControlPlane, options: { registry: WorkflowRegistry; maxPayloadBytes: number }): RedriveDeps {
   return {
     em: () => cp.em(),
-    queue: (name) => cp.queues.get(name),
+    queue: (name) => cp.queue(name),
     naming: cp.naming,
     registry: options.registry,
     maxPayloadBytes: options.maxPayloadBytes,
-    wakeRelay: () => cp.relay.wake(),
+    afterOutboxWrite: (em) => cp.afterOutboxWrite(em),
   };
 }

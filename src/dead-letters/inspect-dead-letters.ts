@@ -7,6 +7,8 @@ import type { QueueNaming } from '../redis/queue-naming.js';
 import { findDeadLetter, listDeadLetters } from './dead-letter-queue.js';
 import { DeadLetterNotFoundError } from './errors/dead-letter-not-found-error.js';
 import { readRunForRedrive, type RunForRedrive } from './redrive-sql.js';
+import { isUuid } from '../dto/uuid.js';
+import { pgArrayLiteral } from '../outbox/pg-array.js';
 
 export interface InspectDeps {
   em: () => SqlEntityManager;
@@ -26,16 +28,15 @@ export interface DeadLetterSummary {
   runStatus: RunStatus | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listDeadLetterSummaries(deps: InspectDeps, limit?: number): Promise<DeadLetterSummary[]> {
   const entries = await listDeadLetters(deps.queue(deps.naming.deadLetterQueue), limit);
-  const runIds = entries.map((e) => e.letter?.runId ?? e.jobId).filter((id) => UUID.test(id));
+  const runIds = entries.map((e) => e.letter?.runId ?? e.jobId).filter((id) => isUuid(id));
   const statuses = new Map<string, RunStatus>();
   if (runIds.length > 0) {
     const rows = await deps.em().execute<{ id: string; status: RunStatus }[]>(
       `select id, status from workflow_run where id = any(?::uuid[])`,
-      [`{${runIds.join(',')}}`],
+      [pgArrayLiteral(runIds)],
     );
     for (const row of rows) statuses.set(String(row.id), row.status);
   }
@@ -65,7 +66,7 @@ export async function showDeadLetter(deps: InspectDeps, runId: string): Promise<
   const entry = await findDeadLetter(deps.queue(deps.naming.deadLetterQueue), runId);
   if (!entry) throw new DeadLetterNotFoundError(runId);
   const id = entry.letter?.runId ?? entry.jobId;
-  const run = UUID.test(id) ? await readRunForRedrive(deps.em(), id) : null;
+  const run = isUuid(id) ? await readRunForRedrive(deps.em(), id) : null;
   const payload = entry.letter?.payload as { data?: { motivationType?: unknown } } | undefined;
   const motivationType = typeof payload?.data?.motivationType === 'string' ? payload.data.motivationType : '';
   const jobState = await deps.queue(deps.naming.workflowQueue(motivationType)).getJobState(id);

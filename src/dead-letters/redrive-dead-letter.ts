@@ -31,6 +31,8 @@ import { findDeadLetter, listDeadLetters, type DeadLetterEntry } from './dead-le
 import { DeadLetterNotFoundError } from './errors/dead-letter-not-found-error.js';
 import { RedriveRefusedError } from './errors/redrive-refused-error.js';
 import { readRunForRedrive, requeueThroughOutbox, resetDeadRun, type RunForRedrive } from './redrive-sql.js';
+import { isUuid } from '../dto/uuid.js';
+import { clampBullmqPriority } from '../redis/bullmq-priority.js';
 
 export interface RedriveDeps {
   /** A fresh EntityManager fork. */
@@ -42,17 +44,14 @@ export interface RedriveDeps {
   registry: WorkflowRegistry;
   /** The producer's limit (NYX_MAX_PAYLOAD_BYTES), applied again. */
   maxPayloadBytes: number;
-  /** Wakes the relay of this process (others hear NOTIFY). */
-  wakeRelay?: () => void;
+  /** Called with the transaction that wrote the outbox row: wakes this process's relay after commit (others hear NOTIFY). */
+  afterOutboxWrite?: (em: SqlEntityManager) => void;
 }
 
 export type RedriveResult =
   | { runId: string; outcome: 'redriven'; queue: string; payloadVersion: number; previousAttempts: number; previousError: string | null }
   | { runId: string; outcome: 'already-redriven'; status: RunStatus };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** BullMQ's largest priority, as in spawn-tasks.ts. */
-const MAX_BULLMQ_PRIORITY = 2_097_152;
 /** Job states that mean the job is still somebody's: redriving would run it twice at once. */
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -68,7 +67,7 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
   const refuse = (reason: string) => new RedriveRefusedError(runId, reason);
   if (!entry.letter) throw refuse(entry.problem ?? 'unreadable dead letter');
   const letter = entry.letter;
-  if (!UUID.test(letter.runId)) throw refuse('no run behind this job (it was written into Redis by hand); nothing to redrive');
+  if (!isUuid(letter.runId)) throw refuse('no run behind this job (it was written into Redis by hand); nothing to redrive');
   const run = await readRunForRedrive(deps.em(), letter.runId);
   if (!run) throw refuse('no such run in the database');
   if (isStale(entry, run)) {
@@ -100,8 +99,9 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
   const reset = await deps.em().transactional(async (tx) => {
     const em = tx;
     if (!(await resetDeadRun(em, runId, note))) return false;
-    const priority = Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY);
+    const priority = clampBullmqPriority(context.priority);
     await requeueThroughOutbox(em, { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority, jobOptions: runJobPolicyOf(workflow) }, new Date());
+    deps.afterOutboxWrite?.(em);
     return true;
   });
   if (!reset) {
@@ -112,7 +112,6 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
   await entry.job.remove().catch(() => {
     // Already gone (a concurrent redrive removed it): the run is re-queued either way.
   });
-  deps.wakeRelay?.();
   return { runId, outcome: 'redriven', queue: queueName, payloadVersion: TASK_SPAWN_CONTEXT_VERSION, previousAttempts: run.attempts, previousError: run.error };
 }
 

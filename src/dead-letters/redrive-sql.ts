@@ -5,7 +5,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { RunStatus } from '../entities/index.js';
 import type { RunJobPolicy } from '../dto/index.js';
-import { OUTBOX_CHANNEL } from '../outbox/outbox-sql.js';
+import { writeOutboxMessages } from '../outbox/outbox-sql.js';
 
 export interface RunForRedrive {
   id: string;
@@ -69,22 +69,5 @@ export interface RequeuedMessage {
  * as for a spawn — and NOTIFY wakes the relays when the transaction commits.
  */
 export async function requeueThroughOutbox(em: SqlEntityManager, message: RequeuedMessage, at: Date): Promise<void> {
-  await em.execute(
-    `insert into outbox_message (run_id, queue, job_name, payload, priority, created_at, dispatched_at, job_options, run_at)
-     values (?::uuid, ?, ?, ?::jsonb, ?, ?::timestamptz, null, ?::jsonb, null)
-     on conflict (run_id) do update
-        set queue = excluded.queue, job_name = excluded.job_name, payload = excluded.payload,
-            priority = excluded.priority, created_at = excluded.created_at, dispatched_at = null,
-            job_options = excluded.job_options, run_at = null`,
-    [
-      message.runId,
-      message.queue,
-      message.jobName,
-      JSON.stringify(message.payload),
-      message.priority,
-      at.toISOString(),
-      message.jobOptions ? JSON.stringify(message.jobOptions) : null,
-    ],
-  );
-  await em.execute(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
+  await writeOutboxMessages(em, [{ ...message, payloadJson: JSON.stringify(message.payload), createdAt: at }]);
 }

@@ -6,8 +6,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { NyxError } from '../errors/nyx-error.js';
 
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends NyxError {
+  readonly code = 'redis_unavailable';
+  readonly kind = 'unavailable';
+
   constructor(detail: string) {
     super(
       `no Redis: ${detail}. Set REDIS_URL=redis://host:port, start one on 127.0.0.1:6379, ` +

@@ -41,16 +41,16 @@ export interface DemoSummary {
 }
 
 export async function runDemo(config: Config, options: DemoOptions): Promise<DemoSummary> {
-  const log = createLogger('nyx-demo', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const redis = await ensureRedis(config.REDIS_URL);
-  const prefix = `${config.NYX_QUEUE_PREFIX}-demo-${Date.now().toString(36)}`;
-  const orm = await openOrm({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.NYX_DATA_DIR });
+  const log = createLogger('nyx-demo', config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const redis = await ensureRedis(config.redisUrlSet ? config.redisUrl : undefined);
+  const prefix = `${config.queuePrefix}-demo-${Date.now().toString(36)}`;
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, pgliteDataDir: config.dataDir });
   let pool: WorkerPool | null = null;
   let controlPlane: ControlPlane | null = null;
   try {
     await migrateUp(orm);
     const taskIds = await seedTasks(orm.em.fork(), { tasks: options.tasks });
-    controlPlane = await ControlPlane.open({ config: { ...config, NYX_QUEUE_PREFIX: prefix }, redisUrl: redis.url, log, orm });
+    controlPlane = await ControlPlane.open({ config: { ...config, queuePrefix: prefix }, redisUrl: redis.url, log, orm });
     await controlPlane.start();
     pool = await WorkerPool.start({
       count: options.workers,
@@ -84,7 +84,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Dem
       durationMs,
       throughputPerSec: Math.round((counts.completed / durationMs) * 1000),
       spawnToFinishMs: { p50: Math.round(latency.p50), p99: Math.round(latency.p99) },
-      database: config.DATABASE_URL ? 'postgresql' : 'pglite',
+      database: config.databaseUrl ? 'postgresql' : 'pglite',
       redis: redis.private ? `${redis.url} (private redis-server)` : redis.url,
       workers: options.workers,
       failureReasons: await topFailureReasons(controlPlane.em()),
@@ -94,7 +94,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Dem
     // The demo's queues live under their own prefix; leave nothing behind in a shared Redis.
     if (controlPlane && !redis.private) {
       for (const name of [WORKFLOW_QUEUE, RESULTS_QUEUE, DEAD_LETTER_QUEUE]) {
-        await controlPlane.queues.get(name).obliterate({ force: true }).catch(() => {});
+        await controlPlane.queue(name).obliterate({ force: true }).catch(() => {});
       }
     }
     await controlPlane?.close();

@@ -8,6 +8,7 @@
  * so there is at most one letter per run: a redrive consumes it.
  */
 import { z } from 'zod';
+import { isUuid } from './uuid.js';
 
 /** Largest payload copied into a letter, in bytes of JSON; bigger ones are cut (and cannot be redriven). */
 export const DEAD_LETTER_PAYLOAD_MAX_BYTES = 1_048_576;
@@ -42,6 +43,6 @@ export type DeadLetterWire = z.input<typeof DeadLetter>;
  * colon), so such ids are made safe with a `raw-` prefix.
  */
 export function deadLetterJobId(runId: string): string {
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId)) return runId;
+  if (isUuid(runId)) return runId;
   return `raw-${runId.replace(/:/g, '_')}`.slice(0, 256);
 }

@@ -29,14 +29,47 @@ export const WorkflowResult = z.strictObject({
 });
 export type WorkflowResult = z.infer<typeof WorkflowResult>;
 
+/** Why a run is dead, as data: what the control plane reads back (metric labels), never parsed from text. */
+export const DEAD_CAUSES = ['attempts_exhausted', 'invalid_payload', 'stalled_too_often', 'unrecoverable_error', 'unstorable_result'] as const;
+export type DeadCauseCode = (typeof DEAD_CAUSES)[number];
+
+export const DeadCause = z.strictObject({
+  code: z.enum(DEAD_CAUSES),
+  /** Failed attempts counted when the run died. */
+  attempts: z.number().int().nonnegative(),
+  /** The job's stalled counter when the run died. */
+  stalls: z.number().int().nonnegative(),
+});
+export type DeadCause = z.infer<typeof DeadCause>;
+
+/** The cause in a few words, for people (the run's `error`, the dead letter's `reason`): `attempts exhausted (3)`. */
+export function describeDeadCause(cause: DeadCause): string {
+  switch (cause.code) {
+    case 'attempts_exhausted':
+      return `attempts exhausted (${cause.attempts})`;
+    case 'stalled_too_often':
+      return `stalled too often (${cause.stalls})`;
+    case 'invalid_payload':
+      return 'invalid payload';
+    case 'unrecoverable_error':
+      return 'unrecoverable error';
+    case 'unstorable_result':
+      return 'unstorable result';
+  }
+}
+
 /** An attempt that threw. `final` means no attempt follows: the run is dead. */
 export const WorkflowFailure = z.strictObject({
   kind: z.literal('failed'),
   ...attemptFields,
   error: z.string(),
   final: z.boolean(),
-  /** Why the run is dead when `final`: exhausted attempts, unrecoverable error, invalid payload. */
+  /** Why the run is dead when `final`, in words (`describeDeadCause(deadCause)`). */
   deadReason: z.string().nullable(),
+  /** Why the run is dead when `final`, as data. Absent from workers older than this field. */
+  deadCause: DeadCause.nullable().optional(),
+  /** The thrown error's class name (`TimeoutError`), or its catalogue `code` for a NyxError. Absent from older workers. */
+  errorName: z.string().max(64).optional(),
 });
 export type WorkflowFailure = z.infer<typeof WorkflowFailure>;
 

@@ -1,7 +1,8 @@
 /**
  * A failure's reason as a metric label: a short, low-cardinality word taken
- * from what the worker reported, never the free-text message (which holds
- * ids and would make one time series per run).
+ * from the data the worker reported (`deadCause.code`, `errorName`), never
+ * from the free-text message (which holds ids and would make one time
+ * series per run) and never by parsing text.
  */
 import type { WorkflowFailure } from '../dto/index.js';
 
@@ -12,12 +13,11 @@ function toLabel(text: string): string {
 }
 
 /**
- * Final failures: the worker's dead reason without its details
- * (`attempts exhausted (3)` → `attempts_exhausted`, `invalid payload` → `invalid_payload`).
- * Retried attempts: the error's class name (`Error: boom` → `error`, `TimeoutError: …` → `timeouterror`).
+ * Final failures: the dead cause's code (`attempts_exhausted`, `invalid_payload`…;
+ * `dead` from a worker older than `deadCause`).
+ * Retried attempts: the error's class name or catalogue code (`TimeoutError` → `timeouterror`; `error` when not reported).
  */
-export function failureReason(failure: Pick<WorkflowFailure, 'final' | 'deadReason' | 'error'>): string {
-  if (failure.final && failure.deadReason) return toLabel(failure.deadReason.replace(/\(.*\)/g, ''));
-  const name = /^([A-Za-z][A-Za-z0-9_]*)(?::|$)/.exec(failure.error)?.[1];
-  return name ? toLabel(name) : 'error';
+export function failureReason(failure: Pick<WorkflowFailure, 'final' | 'deadCause' | 'errorName'>): string {
+  if (failure.final) return failure.deadCause ? failure.deadCause.code : 'dead';
+  return failure.errorName ? toLabel(failure.errorName) : 'error';
 }

@@ -16,6 +16,9 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from '../logging/logger.js';
 import { claimOutboxBatch, markDispatched, pruneDispatched, type OutboxRow } from './outbox-sql.js';
+import { NyxError } from '../errors/nyx-error.js';
+import { exponentialBackoffMs } from '../batching/backoff.js';
+import { rejectAfter } from '../batching/timeout.js';
 
 export interface RelayJobOptions {
   /** Attempts per run. */
@@ -45,14 +48,18 @@ export interface OutboxRelayOptions {
    * Longest wait for one addBulk, in ms. BullMQ waits for a connection that
    * is reconnecting instead of failing; past this the batch rolls back and is
    * retried (a late addBulk that lands anyway is deduplicated by job id).
-   * @defaultValue 5000
+   * (NYX_RELAY_SEND_TIMEOUT_MS; its default is in CONFIG_DEFAULTS.)
    */
-  sendTimeoutMs?: number;
+  sendTimeoutMs: number;
 }
 
+const RETRY_BASE_MS = 100;
 const MAX_BACKOFF_MS = 10_000;
 
-export class RelaySendTimeoutError extends Error {
+export class RelaySendTimeoutError extends NyxError {
+  readonly code = 'relay_send_timeout';
+  readonly kind = 'unavailable';
+
   constructor(what: string, ms: number) {
     super(`${what} did not finish within ${ms} ms (Redis unreachable?); the batch stays in the outbox`);
     this.name = this.constructor.name;
@@ -60,13 +67,9 @@ export class RelaySendTimeoutError extends Error {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RelaySendTimeoutError(what, ms)), ms);
-  });
   // A late rejection of the abandoned send must not become an unhandled one.
   promise.catch(() => {});
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return rejectAfter(promise, ms, () => new RelaySendTimeoutError(what, ms));
 }
 const PRUNE_EVERY_MS = 60_000;
 
@@ -147,7 +150,7 @@ export class OutboxRelay {
     }
     for (const [name, queueRows] of byQueue) {
       const sending = this.options.queue(name).addBulk(queueRows.map((row) => toBulkJob(row, this.options.jobOptions)));
-      await withTimeout(sending, this.options.sendTimeoutMs ?? 5_000, `addBulk of ${queueRows.length} jobs to "${name}"`);
+      await withTimeout(sending, this.options.sendTimeoutMs, `addBulk of ${queueRows.length} jobs to "${name}"`);
     }
   }
 
@@ -163,7 +166,7 @@ export class OutboxRelay {
         await this.#pruneNow();
       } catch (error) {
         this.#failures += 1;
-        const delay = Math.min(100 * 2 ** (this.#failures - 1), MAX_BACKOFF_MS);
+        const delay = exponentialBackoffMs(this.#failures - 1, RETRY_BASE_MS, MAX_BACKOFF_MS);
         log.warn({ err: error, attempt: this.#failures, retryInMs: delay }, 'outbox relay failed; rows stay in the outbox');
         await this.#sleep(delay, false);
         continue;

@@ -13,6 +13,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { RunJobPolicy } from '../dto/index.js';
 import { FINAL_RUN_STATUSES_SQL } from '../entities/index.js';
+import { pgArrayLiteral } from './pg-array.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';
 
@@ -58,6 +59,55 @@ export interface NewOutboxMessage {
 export const SPAWN_WRITE_CHUNK = 5_000;
 
 /**
+ * The one outbox write, as a data-modifying CTE named `new_messages`: rows
+ * from one JSON parameter (`NewOutboxMessage` in wire form), inserted in
+ * their order (outbox ids follow it, so jobs are relayed in that order). A
+ * run has one outbox row (unique run_id): writing it again — a redrive —
+ * replaces its content and makes it undispatched. Every caller ends the
+ * statement with `OUTBOX_NOTIFY`, so the NOTIFY that wakes the relays is
+ * issued in the same statement, and delivered on commit (NOTIFY is
+ * transactional).
+ */
+const OUTBOX_WRITE_CTE = `new_messages as (
+         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at, dispatched_at, job_options, run_at)
+         select run_id, queue, job_name, payload::jsonb, priority, created_at, null, job_options::jsonb, run_at
+           from rows from (json_to_recordset(?::json)
+                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz, job_options text, run_at timestamptz))
+                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, job_options, run_at, ord)
+          order by ord
+         on conflict (run_id) do update
+            set queue = excluded.queue, job_name = excluded.job_name, payload = excluded.payload,
+                priority = excluded.priority, created_at = excluded.created_at, dispatched_at = null,
+                job_options = excluded.job_options, run_at = excluded.run_at
+       )`;
+const OUTBOX_NOTIFY = `select pg_notify('${OUTBOX_CHANNEL}', '')`;
+
+/** Outbox messages in the JSON form `OUTBOX_WRITE_CTE` reads. */
+function outboxRowsJson(messages: readonly NewOutboxMessage[]): string {
+  return JSON.stringify(
+    messages.map((m) => ({
+      run_id: m.runId,
+      queue: m.queue,
+      job_name: m.jobName,
+      payload: m.payloadJson,
+      priority: m.priority,
+      created_at: m.createdAt.toISOString(),
+      job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
+      run_at: m.runAt ? m.runAt.toISOString() : null,
+    })),
+  );
+}
+
+/**
+ * Writes outbox rows for runs that already exist (a redrive), and NOTIFYs:
+ * one statement, in the caller's transaction.
+ */
+export async function writeOutboxMessages(em: SqlEntityManager, messages: readonly NewOutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await em.execute(`with ${OUTBOX_WRITE_CTE} ${OUTBOX_NOTIFY}`, [outboxRowsJson(messages)]);
+}
+
+/**
  * Writes spawned runs and their outbox rows — `runs[i]` goes with
  * `messages[i]` — in ONE statement per chunk: two inserts in data-modifying
  * CTEs, fed by `json_to_recordset` from one JSON parameter each, and a
@@ -86,32 +136,15 @@ export async function insertSpawnedRuns(
       enqueued_at: run.enqueuedAt.toISOString(),
       run_at: run.runAt ? run.runAt.toISOString() : null,
     }));
-    const messageRows = messages.slice(i, i + SPAWN_WRITE_CHUNK).map((m) => ({
-      run_id: m.runId,
-      queue: m.queue,
-      job_name: m.jobName,
-      payload: m.payloadJson,
-      priority: m.priority,
-      created_at: m.createdAt.toISOString(),
-      job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
-      run_at: m.runAt ? m.runAt.toISOString() : null,
-    }));
     const last = i + SPAWN_WRITE_CHUNK >= runs.length;
     await em.execute(
       `with new_runs as (
          insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at)
          select id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at
            from json_to_recordset(?::json) as r(id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz)
-       ), new_messages as (
-         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at, job_options, run_at)
-         select run_id, queue, job_name, payload::jsonb, priority, created_at, job_options::jsonb, run_at
-           from rows from (json_to_recordset(?::json)
-                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz, job_options text, run_at timestamptz))
-                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, job_options, run_at, ord)
-          order by ord
-       )
-       select ${last ? `pg_notify('${OUTBOX_CHANNEL}', '')` : '1'}`,
-      [JSON.stringify(runRows), JSON.stringify(messageRows)],
+       ), ${OUTBOX_WRITE_CTE}
+       ${last ? OUTBOX_NOTIFY : 'select 1'}`,
+      [JSON.stringify(runRows), outboxRowsJson(messages.slice(i, i + SPAWN_WRITE_CHUNK))],
     );
   }
 }
@@ -167,7 +200,7 @@ export async function markDispatched(em: SqlEntityManager, rows: readonly Outbox
         set status = case when status in ('pending', 'delayed') then 'queued' else status end,
             queued_at = coalesce(queued_at, ?)
       where id in (select run_id from sent) and (status in ('pending', 'delayed') or queued_at is null)`,
-    [at.toISOString(), `{${rows.map((r) => r.id).join(',')}}`, at.toISOString()],
+    [at.toISOString(), pgArrayLiteral(rows.map((r) => r.id)), at.toISOString()],
   );
 }
 

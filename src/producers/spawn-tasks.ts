@@ -33,6 +33,8 @@ import { UnknownTaskError } from './errors/unknown-task-error.js';
 import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
 import { extractTaskContextAndWire } from './extract-task-context.js';
 import { loadSpawnableTasks } from './load-spawnable-tasks.js';
+import { isUuid, normalizeUuid } from '../dto/uuid.js';
+import { clampBullmqPriority } from '../redis/bullmq-priority.js';
 
 /** What a caller may add to a spawn. */
 export interface SpawnRequestOptions<M extends object = never> {
@@ -70,21 +72,20 @@ export interface SpawnedRun {
   workflow: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** BullMQ's largest priority; task priorities above it are clamped. */
-const MAX_BULLMQ_PRIORITY = 2_097_152;
 
 export async function spawnTasks<M extends object = never>(
   em: EntityManager,
-  taskIds: readonly string[],
+  requestedIds: readonly string[],
   options: SpawnOptions<M>,
 ): Promise<SpawnedRun[]> {
   const extraMetadata = checkExtraMetadata(options.metadata);
   const runAt = dueTimeOf(options);
-  if (taskIds.length === 0) return [];
-  const malformed = taskIds.filter((id) => !UUID.test(id));
+  if (requestedIds.length === 0) return [];
+  const malformed = requestedIds.filter((id) => !isUuid(id));
   if (malformed.length > 0) throw new UnknownTaskError(malformed);
+  // Any case in, lower case on: the form the database returns, so ids compare as strings.
+  const taskIds = requestedIds.map((id) => normalizeUuid(id)!);
 
   // A fork of our own, so no entity of this call stays in the caller's identity
   // map; it keeps the caller's transaction when there is one.
@@ -112,7 +113,7 @@ export async function spawnTasks<M extends object = never>(
         queue: options.queueFor?.(context.motivationType) ?? WORKFLOW_QUEUE,
         jobName: WORKFLOW_JOB_NAME,
         payloadJson,
-        priority: Math.min(Math.max(context.priority, 0), MAX_BULLMQ_PRIORITY),
+        priority: clampBullmqPriority(context.priority),
         createdAt: now,
         jobOptions: runJobPolicyOf(workflow),
         runAt,

@@ -24,6 +24,7 @@ import { openResultMessage, RESULTS_QUEUE, type OpenedResultMessage, type Workfl
 import type { Logger } from '../logging/logger.js';
 import { BatchWriter } from '../batching/batch-writer.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
+import { exponentialBackoffMs } from '../batching/backoff.js';
 import type { DeadLetterWire } from '../dto/dead-letter.js';
 import { cutToBytes, toStorableText } from '../dto/storable.js';
 import { recordCheckedOutcomes, UNSTORABLE_DEAD_REASON, type CheckedOutcomes } from './checked-outcomes.js';
@@ -62,8 +63,8 @@ export interface ResultsRecorderOptions {
   jobConcurrency?: number;
   log: Logger;
   /** Lock and stalled-check intervals of result jobs, in ms (a dead recorder's jobs go to another after that). */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
   /** Called after each committed batch with the outcomes that changed their run (metrics, demo progress). */
   onRecorded?: (outcomes: readonly WorkflowOutcome[]) => void;
   /** Highest plausible attempt number; above it an outcome is refused. @defaultValue 2147483647 */
@@ -97,8 +98,8 @@ export class ResultsRecorder {
       prefix: options.prefix,
       concurrency: options.jobConcurrency ?? 64,
       autorun: false,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
       removeOnComplete: { age: 3_600 },
       removeOnFail: { age: 7 * 86_400 },
     });
@@ -243,7 +244,7 @@ export class ResultsRecorder {
         return done;
       } catch (error) {
         if (this.#closing.signal.aborted || unreachableDependency(error) !== 'postgres') throw error;
-        const delayMs = Math.min(RETRY_BASE_MS * 2 ** failures, RETRY_MAX_MS);
+        const delayMs = exponentialBackoffMs(failures, RETRY_BASE_MS, RETRY_MAX_MS);
         this.options.log.warn({ err: error, failures: failures + 1, retryInMs: delayMs, outcomes }, 'results recorder: PostgreSQL unreachable; holding the results');
         await sleep(delayMs, undefined, { signal: this.#closing.signal }).catch(() => {});
       }

@@ -12,8 +12,7 @@ import type { ConnectionOptions } from 'bullmq';
 import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { queueNaming, type QueueNaming, type QueueRouting } from './queue-naming.js';
 import { parseRedisUrl, type RedisTopology } from './redis-topology.js';
-
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+import { exponentialBackoffMs } from '../batching/backoff.js';
 
 export type ConnectionRole = 'blocking' | 'producer';
 
@@ -24,7 +23,7 @@ function roleOptions(role: ConnectionRole): RedisOptions {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
         enableAutoPipelining: true,
-        retryStrategy: (times: number) => Math.min(100 * 2 ** times, 2_000),
+        retryStrategy: (times: number) => exponentialBackoffMs(times, 100, 2_000),
       };
 }
 

@@ -1,3 +1,4 @@
+import { NyxError } from '../errors/nyx-error.js';
 /**
  * What REDIS_URL names: one server, a Redis Cluster (seed nodes), or a
  * Sentinel-managed primary.
@@ -18,7 +19,10 @@ export type RedisTopology =
   | { kind: 'cluster'; nodes: HostPort[]; username?: string; password?: string; tls: boolean }
   | { kind: 'sentinel'; sentinels: HostPort[]; name: string; username?: string; password?: string };
 
-export class InvalidRedisUrlError extends Error {
+export class InvalidRedisUrlError extends NyxError {
+  readonly code = 'invalid_redis_url';
+  readonly kind = 'input';
+
   constructor(url: string, why: string) {
     super(`REDIS_URL "${redact(url)}": ${why}`);
     this.name = this.constructor.name;

@@ -6,6 +6,7 @@
  * can prove the worker never loaded the ORM (NYX_REPORT_MODULES_TO=<file>).
  */
 import { registerHooks } from 'node:module';
+import { NyxError } from '../errors/nyx-error.js';
 
 const FORBIDDEN_SPECIFIERS = [/^@mikro-orm\//, /^pg$/];
 /** The same packages reached any other way (a relative path into node_modules, another package's import). */
@@ -23,7 +24,10 @@ function isForbidden(specifier: string, url: string): boolean {
   );
 }
 
-export class ForbiddenImportError extends Error {
+export class ForbiddenImportError extends NyxError {
+  readonly code = 'forbidden_import';
+  readonly kind = 'input';
+
   constructor(specifier: string, parent: string | undefined) {
     super(`worker processes must not load "${specifier}" (imported from ${parent ?? 'the entry point'}): workers get their data from the payload, never from the database`);
     this.name = this.constructor.name;

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { NYX_ERROR } from '../errors/nyx-error.js';
 
 /**
  * A job's data is not a payload this worker can read (wrong envelope, unknown
@@ -7,6 +8,10 @@ import { UnrecoverableError } from 'bullmq';
  * goes to the dead-letter queue with this message as the reason.
  */
 export class InvalidPayloadError extends UnrecoverableError {
+  readonly code = 'invalid_payload';
+  readonly kind = 'unrecoverable';
+  readonly [NYX_ERROR] = true as const;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message);
     this.name = this.constructor.name;

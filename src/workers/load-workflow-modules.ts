@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
-import { WorkflowRegistry } from '../workflows/registry.js';
+import { builtInWorkflows, WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 
 function isWorkflow(value: unknown): value is WorkflowDefinition {
@@ -52,4 +52,15 @@ export async function buildWorkerRegistry(builtIn: readonly WorkflowDefinition[]
   } catch (error) {
     throw new ConfigError(`invalid configuration — NYX_WORKFLOW_MODULES: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The registry every command resolves the same way — `start`, `spawn`,
+ * `worker` and `dlq`, and `ControlPlane.open` when given none: the built-in
+ * workflows plus the user modules (`workflowModules`, from
+ * NYX_WORKFLOW_MODULES). A control plane that skipped the user modules would
+ * refuse their tasks as `unknown_workflow` while the workers run them.
+ */
+export function resolveWorkflowRegistry(workflowModules: readonly string[] | undefined): Promise<WorkflowRegistry> {
+  return buildWorkerRegistry(builtInWorkflows, workflowModules);
 }

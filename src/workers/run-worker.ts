@@ -15,7 +15,7 @@ export interface RunWorkerOptions {
 
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const config = loadWorkerConfig();
-  const log = createLogger('nyx-worker', config.LOG_LEVEL);
+  const log = createLogger('nyx-worker', config.logLevel);
   const handle = await startWorker({
     config,
     log,
@@ -23,7 +23,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     // jobs, let the live ones finish, exit with EX_TEMPFAIL for the supervisor to restart.
     onRecycle: (zombies) => void stop(`recycle after ${zombies} abandoned attempts`, RECYCLE_EXIT_CODE),
   });
-  log.info({ pid: process.pid, queues: handle.queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
+  log.info({ pid: process.pid, queues: handle.queues, prefix: config.queuePrefix }, 'worker ready');
   // The parent (demo, tests) waits for this line before it counts the worker as up.
   process.send?.({ type: 'ready', pid: process.pid });
 
@@ -31,8 +31,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   async function stop(signal: string, exitCode = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, timeoutMs: config.NYX_SHUTDOWN_TIMEOUT_MS }, 'worker stopping: no new jobs, letting running ones finish');
-    const closing = handle.close(config.NYX_SHUTDOWN_TIMEOUT_MS);
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'worker stopping: no new jobs, letting running ones finish');
+    const closing = handle.close(config.shutdownTimeoutMs);
     // From here on no new job is taken; a parent (the demo, tests) may wait for this.
     if (process.connected) process.send?.({ type: 'stopping', pid: process.pid });
     const outcome = await closing;

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { NYX_ERROR } from '../errors/nyx-error.js';
 
 /**
  * A job came back from stalled-job recovery more often than
@@ -8,6 +9,10 @@ import { UnrecoverableError } from 'bullmq';
  * queue (reason `stalled too often`), without using up its attempts.
  */
 export class StalledTooOftenError extends UnrecoverableError {
+  readonly code = 'stalled_too_often';
+  readonly kind = 'unrecoverable';
+  readonly [NYX_ERROR] = true as const;
+
   constructor(
     readonly runId: string,
     readonly stalls: number,

@@ -8,7 +8,6 @@
  */
 import { loadWorkerConfig, type WorkerConfig } from '../config/config.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 import { builtInWorkflows } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import { buildWorkerRegistry } from './load-workflow-modules.js';
@@ -18,7 +17,7 @@ import { planWorkerQueues, type WorkerQueueSpec } from './worker-queues.js';
 export interface StartWorkerOptions {
   /**
    * Your workflows (what `defineWorkflow` returns), run beside the built-in
-   * ones and those of `config.NYX_WORKFLOW_MODULES`. A motivation type claimed
+   * ones and those of `config.workflowModules`. A motivation type claimed
    * twice is a `ConfigError`.
    * @defaultValue none
    */
@@ -30,10 +29,10 @@ export interface StartWorkerOptions {
    * @defaultValue `loadWorkerConfig()`: read from `process.env`
    */
   config?: WorkerConfig;
-  /** @defaultValue a pino logger named `nyx-worker` at `config.LOG_LEVEL` */
+  /** @defaultValue a pino logger named `nyx-worker` at `config.logLevel` */
   log?: Logger;
   /**
-   * Called once `config.NYX_WORKER_MAX_ZOMBIES` attempts that ignored their
+   * Called once `config.workerMaxZombies` attempts that ignored their
    * abort signal were left behind: close the worker and end the process (a
    * zombie cannot be killed, only left with its process).
    * @defaultValue none: the worker keeps running
@@ -48,7 +47,7 @@ export interface RunningWorker {
    * Stops taking jobs and lets running ones finish for `timeoutMs`, then
    * aborts their `ctx.signal`; jobs still running are left to BullMQ's
    * stalled-job recovery. Closes the worker's Redis connections.
-   * @param timeoutMs grace period in ms. @defaultValue `config.NYX_SHUTDOWN_TIMEOUT_MS`
+   * @param timeoutMs grace period in ms. @defaultValue `config.shutdownTimeoutMs`
    */
   close(timeoutMs?: number): Promise<'drained' | 'timed-out'>;
 }
@@ -56,24 +55,24 @@ export interface RunningWorker {
 /** Starts the worker; resolves once every queue's BullMQ Worker is connected and taking jobs. */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const config = options.config ?? loadWorkerConfig();
-  const log = options.log ?? createLogger('nyx-worker', config.LOG_LEVEL);
-  const registry = await buildWorkerRegistry([...builtInWorkflows, ...(options.workflows ?? [])], config.NYX_WORKFLOW_MODULES);
+  const log = options.log ?? createLogger('nyx-worker', config.logLevel);
+  const registry = await buildWorkerRegistry([...builtInWorkflows, ...(options.workflows ?? [])], config.workflowModules);
   const queues = planWorkerQueues(config, registry);
   const handle: WorkerHandle = startWorkerProcess({
-    redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
-    prefix: config.NYX_QUEUE_PREFIX,
-    routing: config.NYX_QUEUE_ROUTING,
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    routing: config.queueRouting,
     queues,
     registry,
     log,
-    lockDurationMs: config.NYX_LOCK_DURATION_MS,
-    stalledIntervalMs: config.NYX_STALLED_INTERVAL_MS,
-    maxStalledCount: config.NYX_MAX_STALLED_COUNT,
-    maxResultBytes: config.NYX_MAX_RESULT_BYTES,
-    maxResultsJobBytes: config.NYX_MAX_RESULTS_JOB_BYTES,
-    abortGraceMs: config.NYX_ABORT_GRACE_MS,
-    stopPollMs: config.NYX_STOP_POLL_MS,
-    maxZombies: config.NYX_WORKER_MAX_ZOMBIES,
+    lockDurationMs: config.lockDurationMs,
+    stalledIntervalMs: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
+    maxResultBytes: config.maxResultBytes,
+    maxResultsJobBytes: config.maxResultsJobBytes,
+    abortGraceMs: config.abortGraceMs,
+    stopPollMs: config.stopPollMs,
+    maxZombies: config.workerMaxZombies,
     ...(options.onRecycle ? { onRecycle: options.onRecycle } : {}),
   });
   try {
@@ -82,5 +81,5 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     await handle.close(0);
     throw error;
   }
-  return { queues, close: (timeoutMs = config.NYX_SHUTDOWN_TIMEOUT_MS) => handle.close(timeoutMs) };
+  return { queues, close: (timeoutMs = config.shutdownTimeoutMs) => handle.close(timeoutMs) };
 }

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { NYX_ERROR } from '../errors/nyx-error.js';
 
 /**
  * A workflow returned a result the control plane could never record: one
@@ -8,6 +9,10 @@ import { UnrecoverableError } from 'bullmq';
  * dead letter, instead of its outcome failing in the recorder.
  */
 export class UnstorableResultError extends UnrecoverableError {
+  readonly code = 'unstorable_result';
+  readonly kind = 'unrecoverable';
+  readonly [NYX_ERROR] = true as const;
+
   constructor(runId: string, workflow: string, problem: string) {
     super(`run ${runId}: workflow "${workflow}" returned a result that cannot be recorded: ${problem}`);
     this.name = this.constructor.name;

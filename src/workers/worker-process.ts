@@ -23,6 +23,7 @@ import { TolerantWorker } from './tolerant-worker.js';
 import { createWorkflowProcessor, type ProcessorLogger } from './workflow-processor.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkerQueueSpec } from './worker-queues.js';
+import { settleWithin } from '../batching/timeout.js';
 
 export interface WorkerProcessOptions {
   redisUrl: string;
@@ -33,12 +34,12 @@ export interface WorkerProcessOptions {
   queues: readonly WorkerQueueSpec[];
   registry: WorkflowRegistry;
   log: ProcessorLogger & { error(fields: object, message: string): void };
-  /** How often BullMQ looks for stalled jobs, in ms. @defaultValue 30000 */
-  stalledIntervalMs?: number;
-  /** How long a job's lock lasts without renewal, in ms. @defaultValue 30000 */
-  lockDurationMs?: number;
-  /** Times a job may come back from stalled-job recovery and still run (then: dead, `stalled too often`). @defaultValue 2 */
-  maxStalledCount?: number;
+  /** How often BullMQ looks for stalled jobs, in ms (NYX_STALLED_INTERVAL_MS; default in CONFIG_DEFAULTS). */
+  stalledIntervalMs: number;
+  /** How long a job's lock lasts without renewal, in ms (NYX_LOCK_DURATION_MS). */
+  lockDurationMs: number;
+  /** Times a job may come back from stalled-job recovery and still run (then: dead, `stalled too often`) (NYX_MAX_STALLED_COUNT). */
+  maxStalledCount: number;
   /** Largest outcome, in bytes of JSON; a bigger result fails its run. @defaultValue 1048576 */
   maxResultBytes?: number;
   /** Largest results job, in bytes of JSON. @defaultValue 8388608 */
@@ -71,7 +72,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   // Reports wait for a briefly absent Redis rather than fail the job: blocking role.
   const results = new Queue(naming.resultsQueue, { connection: redis.connection('blocking'), prefix });
   const deadLetters = new Queue(naming.deadLetterQueue, { connection: redis.connection('blocking'), prefix });
-  const maxStalledCount = options.maxStalledCount ?? 2;
+  const { maxStalledCount } = options;
   /** Reports started by `failed` events; close() waits for them before closing the queues they write to. */
   const reports = new Set<Promise<void>>();
   const reporter = new OutcomeReporter(results, deadLetters, {
@@ -116,8 +117,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
       prefix,
       concurrency: spec.concurrency,
       ...(spec.limiter ? { limiter: spec.limiter } : {}),
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs,
+      lockDuration: options.lockDurationMs,
       // One more than ours: the processor fails a job that stalled too often
       // itself, reporting first; BullMQ's limit is the backstop (see workflow-processor.ts).
       maxStalledCount: maxStalledCount + 1,
@@ -135,13 +136,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   const closeAll = () => Promise.all(workers.map((worker) => worker.close()));
 
   async function close(timeoutMs: number): Promise<'drained' | 'timed-out'> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timed-out'>((resolve) => {
-      timer = setTimeout(() => resolve('timed-out'), timeoutMs);
-    });
-    const drained = closeAll().then(() => 'drained' as const);
-    const outcome = await Promise.race([drained, timedOut]);
-    clearTimeout(timer);
+    const drained = closeAll();
+    const outcome = (await settleWithin(drained, timeoutMs)).timedOut ? ('timed-out' as const) : ('drained' as const);
     if (outcome === 'timed-out') {
       // Workflows that stop on ctx.signal hand their job back to the queue;
       // give them a moment. (BullMQ's `close(true)` would not help here: a

@@ -20,22 +20,22 @@ export interface WorkerQueueSpec {
 
 export function planWorkerQueues(config: WorkerConfig, registry: WorkflowRegistry): WorkerQueueSpec[] {
   const spec = (key: string, motivationType: string): WorkerQueueSpec => {
-    const limiter = config.NYX_QUEUE_RATE_LIMIT?.[key];
+    const limiter = config.queueRateLimit?.[key];
     return {
       key,
       motivationType,
-      concurrency: config.NYX_QUEUE_CONCURRENCY?.[key] ?? config.NYX_WORKER_CONCURRENCY,
+      concurrency: config.queueConcurrency?.[key] ?? config.workerConcurrency,
       ...(limiter ? { limiter } : {}),
     };
   };
-  if (config.NYX_QUEUE_ROUTING === 'single') {
-    if (config.NYX_WORKER_MOTIVATIONS) {
+  if (config.queueRouting === 'single') {
+    if (config.workerMotivations) {
       throw new ConfigError('invalid configuration — NYX_WORKER_MOTIVATIONS: needs NYX_QUEUE_ROUTING=motivation (with one queue a worker takes every job)');
     }
     return [spec(WORKFLOW_QUEUE, '')];
   }
   const known = registry.motivationTypes;
-  const wanted = config.NYX_WORKER_MOTIVATIONS ?? known;
+  const wanted = config.workerMotivations ?? known;
   const unknown = wanted.filter((type) => !known.includes(type));
   if (unknown.length > 0) {
     throw new ConfigError(`invalid configuration — NYX_WORKER_MOTIVATIONS: no workflow for ${unknown.join(', ')} (known: ${known.join(', ')})`);

@@ -27,18 +27,19 @@
  */
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
-import { openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
+import { describeDeadCause, openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import { AttemptControl } from './attempt-control.js';
 import { RunStoppedError, type StopStatus } from './run-stopped-error.js';
-import { asBullmqError, deadReasonOf, errorMessage, isStalledFailure, isUnrecoverable } from './classify-failure.js';
+import { asBullmqError, deadCauseOf, errorMessage, errorNameOf, isStalledFailure, isUnrecoverable } from './classify-failure.js';
 import { InvalidPayloadError } from './invalid-payload-error.js';
 import type { OutcomeReporter } from './outcome-reporter.js';
 import { StalledTooOftenError } from './stalled-too-often-error.js';
 import { UnstorableResultError } from './unstorable-result-error.js';
 import { findUnstorableOutcome } from '../dto/storable.js';
 import { UnreadableJobData } from './unreadable-job-data.js';
+import { isUuid } from '../dto/uuid.js';
 
 export interface ProcessorLogger {
   info(fields: object, message: string): void;
@@ -51,8 +52,8 @@ export interface WorkflowProcessorDeps {
   log: ProcessorLogger;
   /** Aborted when shutdown's grace period runs out. */
   shutdownSignal: AbortSignal;
-  /** Times a job may come back from stalled-job recovery and still run. @defaultValue 2 */
-  maxStalledCount?: number;
+  /** Times a job may come back from stalled-job recovery and still run (NYX_MAX_STALLED_COUNT). */
+  maxStalledCount: number;
   /** How long a workflow stopped by its deadline or an operator gets to end, in ms (attempt-control.ts). @defaultValue 2000 */
   abortGraceMs?: number;
   /** Told of each attempt abandoned after the grace period (a zombie), with its still running promise. */
@@ -75,7 +76,6 @@ interface AttemptState {
   workflow: WorkflowDefinition | undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire): unknown {
   // Input schemas read the wire form (dates as ISO strings), like the payload
@@ -91,7 +91,7 @@ function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire)
 }
 
 export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowProcessor {
-  const maxStalledCount = deps.maxStalledCount ?? 2;
+  const { maxStalledCount } = deps;
   /** Jobs `process` saw: their failures are reported there, not by the failed event. */
   const seen = new WeakSet<Job>();
 
@@ -99,7 +99,8 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     const runId = String(job.id);
     const final = failedByBullmq || isUnrecoverable(error) || job.attemptsMade + 1 >= Number(job.opts.attempts ?? 1);
     const counted = failedByBullmq ? job.attemptsMade : job.attemptsMade + 1;
-    const deadReason = final ? deadReasonOf(error, { attempts: counted, stalls: job.stalledCounter }) : null;
+    const deadCause = final ? deadCauseOf(error, { attempts: counted, stalls: job.stalledCounter }) : null;
+    const deadReason = deadCause ? describeDeadCause(deadCause) : null;
     const failure = {
       kind: 'failed' as const,
       runId,
@@ -109,12 +110,14 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       startedAt: state.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       error: errorMessage(error),
+      errorName: errorNameOf(error),
       final,
       deadReason,
+      deadCause,
     };
     deps.log.warn({ runId, jobId: runId, taskId: failure.taskId, attempt: state.attempt, final, err: failure.error }, 'workflow attempt failed');
     // A job someone wrote into Redis by hand has no run to record; it still gets a dead letter.
-    if (UUID.test(runId)) {
+    if (isUuid(runId)) {
       WorkflowFailure.parse(failure); // checked in wire form, as sent
       await deps.reporter.report(failure);
     }

@@ -1,3 +1,4 @@
+import { NYX_ERROR } from '../errors/nyx-error.js';
 /**
  * A workflow definition that cannot work: a bad name, no motivation type, an
  * input schema that reads a field the payload does not have. Thrown by
@@ -6,6 +7,10 @@
  * queue.
  */
 export class InvalidWorkflowError extends TypeError {
+  readonly code = 'invalid_workflow';
+  readonly kind = 'input';
+  readonly [NYX_ERROR] = true as const;
+
   constructor(
     readonly workflow: string,
     readonly problem: string,

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { NYX_ERROR } from '../errors/nyx-error.js';
 
 /**
  * Thrown by a workflow to say "retrying cannot help": the run fails at once,
@@ -15,6 +16,10 @@ import { UnrecoverableError } from 'bullmq';
  *   if (!account) throw new WorkflowUnrecoverableError(`account ${id} was deleted`);
  */
 export class WorkflowUnrecoverableError extends UnrecoverableError {
+  readonly code = 'workflow_unrecoverable';
+  readonly kind = 'unrecoverable';
+  readonly [NYX_ERROR] = true as const;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message);
     this.name = this.constructor.name;

@@ -72,13 +72,13 @@ describe('dashboard: changes sent from another site', () => {
     }
     const pause = await t.api.request('PUT', '/admin/queues/api/queues/workflows/pause', { headers: { origin: 'http://evil.example' } });
     expect(pause.status).toBe(403);
-    const workflows = t.service.controlPlane.queues.get('workflows');
+    const workflows = t.service.controlPlane.queue('workflows');
     expect(await workflows.isPaused()).toBe(false);
     expect(await workflows.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBe(0);
   });
 
   it('pass from the dashboard itself (same origin) and from non-browser clients', async () => {
-    const workflows = t.service.controlPlane.queues.get('workflows');
+    const workflows = t.service.controlPlane.queue('workflows');
     const sameOrigin = await t.api.request('PUT', '/admin/queues/api/queues/workflows/pause', { headers: { origin: t.service.url, 'sec-fetch-site': 'same-origin' } });
     expect(sameOrigin.status).toBeLessThan(300);
     expect(await workflows.isPaused()).toBe(true);
@@ -125,7 +125,7 @@ describe('read-only mode (NYX_READ_ONLY=true)', () => {
     expect(pause.headers.get('allow')).toBe('GET, HEAD');
     const add = await t.api.request('POST', '/admin/queues/api/queues/workflows/add', { body: { name: 'x', data: {}, options: {} } });
     expect(add.status).toBe(405);
-    const workflows = t.service.controlPlane.queues.get('workflows');
+    const workflows = t.service.controlPlane.queue('workflows');
     expect(await workflows.isPaused()).toBe(false);
     expect(await workflows.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBe(0);
   });
@@ -146,7 +146,7 @@ describe('without NYX_ADMIN_TOKEN', () => {
   it('on loopback the API and dashboard are open (local development)', async () => {
     const t = await startTestService({ env: { NYX_ADMIN_TOKEN: '' } });
     try {
-      expect(t.config.NYX_ADMIN_TOKEN).toBeUndefined();
+      expect(t.config.adminToken).toBeUndefined();
       const open = apiClient(t.service.url, null);
       expect((await open.request('POST', '/states', { body: { motivationType: 'curiosity', intensity: 0.5 } })).status).toBe(201);
       expect((await open.request('GET', '/admin/queues')).status).toBe(200);

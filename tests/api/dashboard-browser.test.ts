@@ -75,7 +75,7 @@ describe('dashboard in Chromium', () => {
       expect(statSync(`${OUTPUT}/dashboard-completed-job.png`).size).toBeGreaterThan(10_000);
 
       // A change made from the dashboard's own page (what its buttons do) passes the cross-site guard.
-      const workflows = t.service.controlPlane.queues.get('workflows');
+      const workflows = t.service.controlPlane.queue('workflows');
       const paused = await page.evaluate(async () => (await fetch('api/queues/workflows/pause', { method: 'PUT' })).status);
       expect(paused).toBeLessThan(300);
       expect(await workflows.isPaused()).toBe(true);

@@ -52,8 +52,8 @@ describe('dashboard edits and retries are validated by the worker', () => {
         return run.status === status ? run : null;
       }, 30_000);
     } catch (error) {
-      const job = await t.service.controlPlane.queues.get('workflows').getJob(runId);
-      const results = await t.service.controlPlane.queues.get('results').getJobCounts();
+      const job = await t.service.controlPlane.queue('workflows').getJob(runId);
+      const results = await t.service.controlPlane.queue('results').getJobCounts();
       throw new Error(`${(error as Error).message}; run: ${JSON.stringify(await runStatus(runId))}; job state: ${await job?.getState()}; results queue: ${JSON.stringify(results)}`, { cause: error });
     }
   };
@@ -80,7 +80,7 @@ describe('dashboard edits and retries are validated by the worker', () => {
     const listing = await t.api.request('GET', '/admin/queues/api/queues?activeQueue=workflows&status=latest');
     expect(listing.status).toBe(200);
     expect(listing.text).not.toContain(SECRET);
-    const raw = await t.service.controlPlane.queues.get('workflows').getJob(runId);
+    const raw = await t.service.controlPlane.queue('workflows').getJob(runId);
     expect(raw!.data.data.metadata.apiKey).toBe(SECRET);
   });
 
@@ -94,14 +94,14 @@ describe('dashboard edits and retries are validated by the worker', () => {
     const edited = { ...shown.job.data, data: { ...shown.job.data.data, priority: 'urgent' } };
     const update = await t.api.request('PATCH', `/admin/queues/api/queues/workflows/${runId}/update-data`, { body: { jobData: edited } });
     expect(update.status).toBe(200);
-    expect((await t.service.controlPlane.queues.get('workflows').getJob(runId))!.data.data.priority).toBe('urgent');
+    expect((await t.service.controlPlane.queue('workflows').getJob(runId))!.data.data.priority).toBe('urgent');
 
     await startWorkers();
     const run = await waitForRun(runId, 'dead');
     expect(run.attempts).toBe(1); // unrecoverable: not retried
     expect(run.error).toMatch(/^invalid payload: InvalidPayloadError: invalid TaskSpawnContext v2: .*priority/s);
 
-    const letter = await waitFor('dead letter', () => t.service.controlPlane.queues.get('dead-letters').getJob(runId), 15_000);
+    const letter = await waitFor('dead letter', () => t.service.controlPlane.queue('dead-letters').getJob(runId), 15_000);
     expect(letter.data).toMatchObject({ runId, reason: 'invalid payload', error: expect.stringMatching(/priority/) });
     expect(letter.data.payload.data.priority).toBe('urgent');
     // The dead letter is redacted in the dashboard too (its payload sits under `payload`).
@@ -113,7 +113,7 @@ describe('dashboard edits and retries are validated by the worker', () => {
     await startWorkers();
     const runId = await spawnTask('Call the mentor who helped with the rollback.');
     const completed = await waitForRun(runId, 'completed');
-    const workflows = t.service.controlPlane.queues.get('workflows');
+    const workflows = t.service.controlPlane.queue('workflows');
     const job = (await workflows.getJob(runId))!;
     expect(await job.getState()).toBe('completed');
     await job.updateData({ schema: 'TaskSpawnContext', v: 99, data: { taskId: 'whatever' } });
@@ -121,7 +121,7 @@ describe('dashboard edits and retries are validated by the worker', () => {
     const retry = await t.api.request('PUT', `/admin/queues/api/queues/workflows/${runId}/retry`);
     expect(retry.status).toBe(204);
 
-    const letter = await waitFor('dead letter after the retry', () => t.service.controlPlane.queues.get('dead-letters').getJob(runId), 30_000);
+    const letter = await waitFor('dead letter after the retry', () => t.service.controlPlane.queue('dead-letters').getJob(runId), 30_000);
     expect(letter.data).toMatchObject({ runId, reason: 'invalid payload', error: expect.stringMatching(/unsupported payload version 99/) });
     await waitFor('job failed', async () => (await workflows.getJob(runId))?.getState().then((s) => s === 'failed'), 15_000);
     // A final run is never changed again: PostgreSQL keeps the completed result.

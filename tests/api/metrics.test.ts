@@ -43,7 +43,7 @@ describe('GET /metrics after a run of N tasks on real worker processes', () => {
     }
     corruptedRunId = runIds.pop()!;
     // Before any worker runs: one job's data is changed in Redis behind the control plane's back.
-    const workflows = t.service.controlPlane.queues.get('workflows');
+    const workflows = t.service.controlPlane.queue('workflows');
     const job = await waitFor('job in Redis', () => workflows.getJob(corruptedRunId), 15_000);
     await job.updateData({ ...job.data, data: { ...job.data.data, arbitrationScore: 'very high' } });
 

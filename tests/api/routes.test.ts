@@ -83,7 +83,7 @@ describe('REST API', () => {
       expect(run.timings.queuedAt).toEqual(expect.any(String));
       expect(run.timings.finishedAt).toBeNull();
       // …and the job is in Redis under the run's id.
-      const job = await t.service.controlPlane.queues.get('workflows').getJob(task.run.runId);
+      const job = await t.service.controlPlane.queue('workflows').getJob(task.run.runId);
       expect(job?.data).toMatchObject({ schema: 'TaskSpawnContext', v: 2, data: { taskId: task.id } });
     });
 

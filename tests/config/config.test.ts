@@ -8,19 +8,21 @@ describe('loadConfig', () => {
   it('fills in documented defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      NYX_QUEUE_PREFIX: 'nyx',
-      NYX_WORKER_CONCURRENCY: 50,
-      NYX_JOB_ATTEMPTS: 3,
-      NYX_DATA_DIR: 'memory',
-      NYX_RELAY_BATCH: 500,
-      NYX_MAX_PAYLOAD_BYTES: 65_536,
+      queuePrefix: 'nyx',
+      workerConcurrency: 50,
+      jobAttempts: 3,
+      dataDir: 'memory',
+      relayBatch: 500,
+      maxPayloadBytes: 65_536,
     });
-    expect(config.DATABASE_URL).toBeUndefined();
-    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.databaseUrl).toBeUndefined();
+    // REDIS_URL unset: the default, and the demo can tell it was not set.
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.redisUrlSet).toBe(false);
   });
 
   it('treats empty strings as unset', () => {
-    expect(loadConfig({ DATABASE_URL: '', NYX_JOB_ATTEMPTS: '' }).NYX_JOB_ATTEMPTS).toBe(3);
+    expect(loadConfig({ DATABASE_URL: '', NYX_JOB_ATTEMPTS: '' }).jobAttempts).toBe(3);
   });
 
   it.each([
@@ -44,8 +46,8 @@ describe('loadConfig', () => {
 
   it('gives workers a config without database settings', () => {
     const config = loadWorkerConfig({ DATABASE_URL: 'postgresql://ignored', REDIS_URL: 'redis://127.0.0.1:6400' });
-    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6400');
-    expect('DATABASE_URL' in config).toBe(false);
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6400');
+    expect('databaseUrl' in config).toBe(false);
   });
 });
 

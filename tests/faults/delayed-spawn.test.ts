@@ -24,7 +24,7 @@ describe('delayed spawns', () => {
 
   it('holds a run until runAt: delayed, then started no earlier than runAt', async () => {
     const runAt = new Date(Date.now() + 2_500);
-    const [runId] = (await h.cp.spawn(await h.seed({ motivationType: 'test-sleep', metadata: { sleepMs: 10 } }), undefined, { runAt })).map((r) => r.runId);
+    const [runId] = (await h.cp.spawn(await h.seed({ motivationType: 'test-sleep', metadata: { sleepMs: 10 } }), { runAt })).map((r) => r.runId);
     const delayed = (await h.run(runId!))!;
     expect(delayed.status).toBe('delayed');
     expect(delayed.runAt?.toISOString()).toBe(runAt.toISOString());
@@ -41,7 +41,7 @@ describe('delayed spawns', () => {
   });
 
   it('takes delayMs too, and cancels a delayed run before it is ever sent', async () => {
-    const [runId] = (await h.cp.spawn(await h.seed({ motivationType: 'test-sleep' }), undefined, { delayMs: 60_000 })).map((r) => r.runId);
+    const [runId] = (await h.cp.spawn(await h.seed({ motivationType: 'test-sleep' }), { delayMs: 60_000 })).map((r) => r.runId);
     const run = (await h.run(runId!))!;
     expect(run.status).toBe('delayed');
     expect(run.runAt!.getTime() - run.enqueuedAt.getTime()).toBeGreaterThanOrEqual(59_000);
@@ -53,9 +53,9 @@ describe('delayed spawns', () => {
 
   it('refuses a bad time, naming it, and writes nothing', async () => {
     const taskIds = await h.seed({ motivationType: 'test-sleep' });
-    await expect(h.cp.spawn(taskIds, undefined, { delayMs: -1 })).rejects.toThrow(new InvalidSpawnTimeError('delayMs: -1 is not a whole number of ms >= 0'));
-    await expect(h.cp.spawn(taskIds, undefined, { delayMs: 5, runAt: new Date() })).rejects.toThrow('spawn time: give runAt or delayMs, not both');
-    await expect(h.cp.spawn(taskIds, undefined, { runAt: new Date('nope') })).rejects.toThrow('spawn time: runAt: Invalid Date is not a valid Date');
+    await expect(h.cp.spawn(taskIds, { delayMs: -1 })).rejects.toThrow(new InvalidSpawnTimeError('delayMs: -1 is not a whole number of ms >= 0'));
+    await expect(h.cp.spawn(taskIds, { delayMs: 5, runAt: new Date() })).rejects.toThrow('spawn time: give runAt or delayMs, not both');
+    await expect(h.cp.spawn(taskIds, { runAt: new Date('nope') })).rejects.toThrow('spawn time: runAt: Invalid Date is not a valid Date');
     expect(await h.orm.em.fork().count(WorkflowRun, { task: taskIds[0]! })).toBe(0);
   });
 });

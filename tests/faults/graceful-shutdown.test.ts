@@ -110,7 +110,7 @@ describe('graceful shutdown', () => {
     // Relay: closed mid-stream, every row it marked dispatched is in Redis, and no other.
     await h.cp.start();
     const runIds = await h.spawn({ motivationType: 'noop', count: 600 });
-    await waitFor('the relay to have sent some rows', () => h.cp.relay.dispatched > 0, 10_000, 5);
+    await waitFor('the relay to have sent some rows', () => h.cp.stats().dispatched > 0, 10_000, 5);
     await h.cp.close();
     const dispatched = await em().count(OutboxMessage, { dispatchedAt: { $ne: null } });
     expect(dispatched % 50).toBe(0);
@@ -127,13 +127,13 @@ describe('graceful shutdown', () => {
     // Recorder: closed while busy; every result job it acknowledged is in PostgreSQL.
     const third = await openPlane({ relay: false });
     await third.start();
-    await waitFor('the recorder to have written some results', () => third.recorder.recorded > 0, 10_000, 2);
+    await waitFor('the recorder to have written some results', () => third.stats().recorded > 0, 10_000, 2);
     await third.close();
     // Results jobs hold batches: count the outcomes of those acknowledged.
     const acknowledged = (await outcomesInResultsQueue(h.prefix, ['completed'])).length;
     expect(await outcomesInResultsQueue(h.prefix, ['active'])).toEqual([]);
     expect(await em().count(WorkflowRun, { status: 'completed' })).toBe(acknowledged);
-    expect(third.recorder.recorded).toBe(acknowledged);
+    expect(third.stats().recorded).toBe(acknowledged);
 
     // A new recorder takes the rest.
     const fourth = await openPlane({ relay: false });

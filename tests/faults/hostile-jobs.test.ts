@@ -123,7 +123,7 @@ describe('hostile and malformed jobs', () => {
     expect(worker.exitCode).toBeNull();
     expect(worker.signalCode).toBeNull();
     const [validRunId] = await h.spawn({ motivationType: 'test-sleep', metadata: { sleepMs: 1 } });
-    while ((await h.cp.relay.relayOnce()) > 0);
+    await h.cp.relayNow();
     await waitFor('the valid run to complete', async () => (await h.run(validRunId!))?.status === 'completed');
     expect((await h.run(validRunId!))!.result).toMatchObject({ runId: validRunId, pid: worker.pid });
     expect(worker.exitCode).toBeNull();

@@ -51,9 +51,9 @@ describe('Redis loses its data', () => {
     const runs = await harness!.orm.em.fork().find(WorkflowRun, { id: { $in: runIds } });
     expect(runs).toHaveLength(RUNS);
     expect(runs.filter((run) => run.status !== 'completed')).toEqual([]);
-    expect(harness!.cp.reconciler.dataLossDetected).toBeGreaterThanOrEqual(1);
-    expect(harness!.cp.reconciler.reconciled).toBeGreaterThan(0);
-    expect(harness!.cp.reconciler.reconciled).toBeLessThanOrEqual(RUNS);
+    expect(harness!.cp.stats().dataLossDetected).toBeGreaterThanOrEqual(1);
+    expect(harness!.cp.stats().reconciled).toBeGreaterThan(0);
+    expect(harness!.cp.stats().reconciled).toBeLessThanOrEqual(RUNS);
     await harness!.expectNothingLeftBehind();
   }
 
@@ -63,7 +63,7 @@ describe('Redis loses its data', () => {
     redis!.process.kill('SIGKILL');
     await new Promise((resolve) => redis!.process.once('exit', resolve));
     redis = await startPrivateRedis(redis!.port);
-    await waitFor('the reconciler to notice the loss', () => harness!.cp.reconciler.dataLossDetected >= 1, 30_000, 50);
+    await waitFor('the reconciler to notice the loss', () => harness!.cp.stats().dataLossDetected >= 1, 30_000, 50);
     // Every run not recorded before the kill had its job in the lost data.
     expect(completedBefore).toBeLessThan(RUNS);
     await expectEveryRunCompletedOnce(runIds);
@@ -95,14 +95,14 @@ describe('Redis loses its data', () => {
       client.disconnect();
     }
     const now = new Date();
-    const passes = await Promise.all([harness.cp.reconciler.reconcileOnce({ sentBefore: now }), second.reconciler.reconcileOnce({ sentBefore: now })]);
+    const passes = await Promise.all([harness.cp.reconcileNow({ sentBefore: now }), second.reconcileNow({ sentBefore: now })]);
     expect(passes[0].resent + passes[1].resent).toBe(RUNS);
     // Statements and round trips grow with batches, not runs.
     for (const pass of passes) expect(pass.redisRoundTrips).toBeLessThanOrEqual(pass.batches);
 
     await waitFor('every lost run back in Redis', async () => (await harness!.workflows.getJobCountByTypes('wait')) === RUNS, 60_000, 100);
     // A third pass finds nothing to do: every job is there again.
-    expect((await second.reconciler.reconcileOnce({ sentBefore: new Date() })).resent).toBe(0);
+    expect((await second.reconcileNow({ sentBefore: new Date() })).resent).toBe(0);
     await harness.startWorker({ NYX_WORKER_CONCURRENCY: '50' });
     await waitFor('every run completed', async () => (await count('completed')) === RUNS, 90_000, 250);
     const runs = await harness.orm.em.fork().find(WorkflowRun, { id: { $in: runIds } });

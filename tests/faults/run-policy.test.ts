@@ -52,7 +52,7 @@ describe('per-workflow policy', () => {
     expect(job.opts).toMatchObject({ attempts: 2, backoff: { type: 'fixed', delay: 50 } });
     expect(job.stacktrace?.[0]).toContain('WorkflowTimeoutError');
     // It stopped on the signal: nothing was abandoned.
-    expect(await h.cp.runControl.zombies()).toEqual({});
+    expect(await h.cp.zombies()).toEqual({});
     await stopChild(worker, 'SIGTERM');
   });
 
@@ -66,7 +66,7 @@ describe('per-workflow policy', () => {
     const run = (await h.run(stuck!))!;
     expect(run.attempts).toBe(2);
     expect(run.error).toContain('ignored ctx.signal and was abandoned');
-    expect(await h.cp.runControl.zombies()).toEqual({ 'test-deadline': 2 });
+    expect(await h.cp.zombies()).toEqual({ 'test-deadline': 2 });
     expect(worker.exitCode).toBeNull();
     await stopChild(worker, 'SIGTERM');
   });

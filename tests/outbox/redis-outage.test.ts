@@ -50,7 +50,7 @@ describe('Redis outage', () => {
     const runs = [...(await cp.spawn(taskIds.slice(0, 15))), ...(await cp.spawn(taskIds.slice(15)))];
     expect(runs).toHaveLength(30);
 
-    await waitFor('the relay to notice Redis is down', () => cp!.relay.consecutiveFailures >= 2);
+    await waitFor('the relay to notice Redis is down', () => cp!.stats().relayFailuresInARow >= 2);
     const lag = await cp.outboxLag();
     expect(lag.pending).toBe(30);
     expect(lag.oldestPendingAgeMs).toBeGreaterThan(0);
@@ -64,6 +64,6 @@ describe('Redis outage', () => {
     const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
     expect(recorded.every((run) => run.status === 'completed' && run.attempts === 1)).toBe(true);
     expect((await cp.outboxLag()).pending).toBe(0);
-    expect(cp.relay.consecutiveFailures).toBe(0);
+    expect(cp.stats().relayFailuresInARow).toBe(0);
   });
 });

@@ -51,6 +51,8 @@ describe('checked outcomes', () => {
       connection: { url: SHARED_REDIS_URL },
       prefix,
       batchSize: 100,
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
       log: silentLog,
       maxAttempt: 5,
       maxOutcomeBytes: MAX_OUTCOME_BYTES,

@@ -5,6 +5,7 @@
  * job failed and its run never recorded). Once PostgreSQL is back the run is
  * recorded. PostgreSQL is "down" behind a TCP proxy only this recorder uses.
  */
+import { CONFIG_DEFAULTS } from '../../src/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { openOrm, type Orm } from '../../src/db/orm.js';
@@ -42,7 +43,7 @@ describe('results recorder with PostgreSQL away', () => {
     proxied.port = String(proxy.port);
     proxiedOrm = await openOrm({ databaseUrl: proxied.toString() });
     results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    recorder = new ResultsRecorder({ em: () => proxiedOrm.em.fork(), connection: { url: SHARED_REDIS_URL }, prefix, batchSize: 100, log: silentLog });
+    recorder = new ResultsRecorder({ em: () => proxiedOrm.em.fork(), connection: { url: SHARED_REDIS_URL }, prefix, batchSize: 100, lockDurationMs: CONFIG_DEFAULTS.lockDurationMs, stalledIntervalMs: CONFIG_DEFAULTS.stalledIntervalMs, log: silentLog });
     recorder.start();
   });
 

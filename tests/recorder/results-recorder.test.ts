@@ -4,6 +4,7 @@
  * Redis and PostgreSQL. A batch with a bad entry still records the good ones,
  * and the job fails naming the bad entry.
  */
+import { CONFIG_DEFAULTS } from '../../src/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import type { Orm } from '../../src/db/orm.js';
@@ -39,6 +40,8 @@ describe('ResultsRecorder', () => {
       connection: { url: SHARED_REDIS_URL },
       prefix,
       batchSize: 100,
+      lockDurationMs: CONFIG_DEFAULTS.lockDurationMs,
+      stalledIntervalMs: CONFIG_DEFAULTS.stalledIntervalMs,
       log: silentLog,
       onRecorded: (outcomes) => heard.push(...outcomes.map((o) => o.runId)),
     });

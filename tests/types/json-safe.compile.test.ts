@@ -67,7 +67,7 @@ describe('JsonSafe type tests', () => {
       import { defineWorkflow } from '../../src/workflows/workflow.js';
       declare const cp: ControlPlane;
       declare const state: MotivationalState;
-      export const spawned = cp.spawn([], undefined, { metadata: { owner: state } });
+      export const spawned = cp.spawn([], { metadata: { owner: state } });
       export const wf = defineWorkflow({
         name: 'scratch',
         motivationTypes: ['scratch'],
@@ -87,7 +87,7 @@ describe('JsonSafe type tests', () => {
       import { TaskSpawnContextV1 } from '../../src/dto/index.js';
       import { defineWorkflow } from '../../src/workflows/workflow.js';
       declare const cp: ControlPlane;
-      export const spawned = cp.spawn([], undefined, { metadata: { owner: { id: 1, name: 'Ada' } } });
+      export const spawned = cp.spawn([], { metadata: { owner: { id: 1, name: 'Ada' } } });
       export const wf = defineWorkflow({
         name: 'scratch',
         motivationTypes: ['scratch'],

@@ -167,18 +167,18 @@ const ids = ['00000000-0000-4000-8000-000000000000'];
 
 export async function spawnApi() {
   await cp.spawn(ids);
-  await cp.spawn(ids, em);
-  await cp.spawn(ids, undefined, { metadata: { requestedBy: 'ops', owner: { id: 1, name: 'Ada', tags: [] } satisfies Owner } });
+  await cp.spawn(ids, { em });
+  await cp.spawn(ids, { metadata: { requestedBy: 'ops', owner: { id: 1, name: 'Ada', tags: [] } satisfies Owner } });
   // @ts-expect-error an entity in spawn metadata
-  await cp.spawn(ids, undefined, { metadata: { owner: state } });
+  await cp.spawn(ids, { metadata: { owner: state } });
   // @ts-expect-error a Reference deep in spawn metadata
-  await cp.spawn(ids, em, { metadata: { audit: { by: stateRef } } });
+  await cp.spawn(ids, { em, metadata: { audit: { by: stateRef } } });
   // @ts-expect-error a Date in spawn metadata
-  await cp.spawn(ids, em, { metadata: { at: new Date() } });
+  await cp.spawn(ids, { em, metadata: { at: new Date() } });
   // @ts-expect-error metadata is an object, not an array
-  await cp.spawn(ids, em, { metadata: ['a'] });
+  await cp.spawn(ids, { em, metadata: ['a'] });
   // @ts-expect-error an entity as the whole metadata
-  await cp.spawn(ids, em, { metadata: task });
+  await cp.spawn(ids, { em, metadata: task });
 
   const options = { registry: defaultRegistry, maxPayloadBytes: 65_536 };
   await spawnTasks(em, ids, options);

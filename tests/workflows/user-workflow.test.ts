@@ -48,7 +48,7 @@ describe('a user workflow registered through NYX_WORKFLOW_MODULES', () => {
 
   it('runs it on spawned tasks with the extra metadata merged into each payload', async () => {
     const taskIds = await seedTasks(orm.em.fork(), { tasks: 4, motivationTypes: ['echo'] });
-    const runs = await cp.spawn(taskIds, undefined, { metadata: { requestedBy: 'ops', source: 'api' } });
+    const runs = await cp.spawn(taskIds, { metadata: { requestedBy: 'ops', source: 'api' } });
     expect(runs.map((r) => r.workflow)).toEqual(Array(4).fill('echo-metadata'));
 
     const ids = runs.map((r) => r.runId);

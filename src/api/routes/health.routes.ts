@@ -6,11 +6,12 @@
  */
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Orm } from '../../db/orm.js';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import { checkReadiness } from '../readiness.js';
 
 export interface HealthDeps {
-  orm: Orm;
+  /** A fresh EntityManager fork per call. */
+  em: () => SqlEntityManager;
   /** Any queue of the deployment: its connection is pinged. */
   queue: Queue;
 }
@@ -20,7 +21,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
   app.get('/health', async () => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
 
   app.get('/ready', async (request, reply) => {
-    const readiness = await checkReadiness(deps.orm, deps.queue);
+    const readiness = await checkReadiness(deps.em, deps.queue);
     if (!readiness.ready) request.log.warn({ checks: readiness.checks }, 'not ready');
     return reply.code(readiness.ready ? 200 : 503).send({ status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
   });

@@ -80,11 +80,9 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
       });
       await em.flush();
       // Same transaction: if the spawn is refused (payload too large, no workflow…), the task is not created either.
-      const runs = body.spawn ? await controlPlane.spawn([task.id], em) : [];
+      const runs = body.spawn ? await controlPlane.spawn([task.id], { em }) : [];
       return { task, state, runs };
     });
-    // NOTIFY wakes relays elsewhere on commit; this process's relay is woken directly.
-    if (created.runs.length > 0) controlPlane.relay.wake();
     request.log.info({ taskId: created.task.id, stateId: created.state.id }, 'task created');
     for (const run of created.runs) logSpawned(request.log, run);
     const runs = await controlPlane.em().find(WorkflowRun, { task: created.task.id });
@@ -100,9 +98,8 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
     const runs = await controlPlane.em().transactional(async (em) => {
       await lockTask(em, id);
       if (!force) await assertNoActiveRun(em, id);
-      return controlPlane.spawn([id], em, { ...(runAt ? { runAt } : {}), ...(delayMs !== undefined ? { delayMs } : {}) });
+      return controlPlane.spawn([id], { em, ...(runAt ? { runAt } : {}), ...(delayMs !== undefined ? { delayMs } : {}) });
     });
-    controlPlane.relay.wake();
     const run = runs[0]!;
     logSpawned(request.log, run);
     return reply.code(201).header('location', `/runs/${run.runId}`).send(run);

@@ -1,7 +1,9 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /** No schedule has this name. */
-export class UnknownScheduleError extends Error {
+export class UnknownScheduleError extends NyxError {
+  readonly code = 'unknown_schedule';
+  readonly kind = 'not_found' as const;
   constructor(readonly schedule: string) {
     super(`unknown schedule: ${schedule}`);
-    this.name = this.constructor.name;
   }
 }

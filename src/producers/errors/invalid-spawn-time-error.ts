@@ -1,11 +1,13 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /**
  * The `runAt` or `delayMs` given to a spawn call cannot be used (both given,
  * not a valid date, a negative or fractional delay). Raised before anything
  * is read or written.
  */
-export class InvalidSpawnTimeError extends TypeError {
+export class InvalidSpawnTimeError extends NyxError {
+  readonly code = 'invalid_spawn_time';
+  readonly kind = 'input' as const;
   constructor(readonly problem: string) {
     super(`spawn time: ${problem}`);
-    this.name = this.constructor.name;
   }
 }

@@ -1,5 +1,9 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /** A task's data does not make a valid TaskSpawnContext. Names the task and each failing field. */
-export class InvalidTaskContextError extends Error {
+export class InvalidTaskContextError extends NyxError {
+  readonly code = 'invalid_task_context';
+  readonly kind = 'input';
+
   constructor(
     readonly taskId: string,
     readonly fields: readonly { path: string; message: string }[],

@@ -1,3 +1,4 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /**
  * A value bound for a job is not plain JSON (an ORM entity, a Reference, a
  * Collection, a class instance, a function, a BigInt, a cycle…). Raised before
@@ -5,7 +6,10 @@
  * what to do instead, e.g.
  * `metadata.owner: MikroORM entity MotivationalState is not plain JSON (managed by an EntityManager; copy the fields you need into a DTO)`.
  */
-export class NotPlainJsonError extends Error {
+export class NotPlainJsonError extends NyxError {
+  readonly code = 'not_plain_json';
+  readonly kind = 'input';
+
   constructor(
     /** Where, from the root the caller named: `metadata.owner`, `payload.data.tags[2]`. */
     readonly path: string,

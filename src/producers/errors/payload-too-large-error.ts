@@ -1,5 +1,9 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /** A serialized payload exceeds NYX_MAX_PAYLOAD_BYTES. Nothing is spawned. */
-export class PayloadTooLargeError extends Error {
+export class PayloadTooLargeError extends NyxError {
+  readonly code = 'payload_too_large';
+  readonly kind = 'too_large';
+
   constructor(
     readonly taskId: string,
     readonly bytes: number,

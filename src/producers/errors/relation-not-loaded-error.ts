@@ -1,10 +1,14 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /**
  * An entity reached the session boundary with a relation that was never
  * loaded: in MikroORM its fields would read as `undefined`, silently. The
  * extractor refuses it instead of sending `undefined` on. Fix: load with
  * `populate: ['<relation>']`.
  */
-export class RelationNotLoadedError extends Error {
+export class RelationNotLoadedError extends NyxError {
+  readonly code = 'relation_not_loaded';
+  readonly kind = 'internal';
+
   constructor(
     readonly taskId: string,
     readonly relation: string,

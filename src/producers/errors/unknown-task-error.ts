@@ -1,5 +1,9 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /** Some task ids given to `spawn` do not exist. Nothing is spawned: the whole call is refused. */
-export class UnknownTaskError extends Error {
+export class UnknownTaskError extends NyxError {
+  readonly code = 'unknown_task';
+  readonly kind = 'not_found';
+
   constructor(readonly taskIds: readonly string[]) {
     super(`unknown task id${taskIds.length === 1 ? '' : 's'}: ${taskIds.join(', ')}`);
     this.name = this.constructor.name;

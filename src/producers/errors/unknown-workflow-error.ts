@@ -1,5 +1,9 @@
+import { NyxError } from '../../errors/nyx-error.js';
 /** No registered workflow handles a task's motivation type. Refused at spawn time, not in the dead-letter queue. */
-export class UnknownWorkflowError extends Error {
+export class UnknownWorkflowError extends NyxError {
+  readonly code = 'unknown_workflow';
+  readonly kind = 'input';
+
   constructor(
     readonly taskId: string,
     readonly motivationType: string,

@@ -93,7 +93,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   }
   return {
     service,
-    api: apiClient(service.url, config.NYX_ADMIN_TOKEN ?? null),
+    api: apiClient(service.url, config.adminToken ?? null),
     config,
     db,
     orm,

@@ -147,7 +147,7 @@ export class FaultHarness {
 
   /** Relays every pending outbox row now (for harnesses opened with `relay: false`). */
   async relayNow(): Promise<void> {
-    while ((await this.cp.relay.relayOnce()) > 0);
+    await this.cp.relayNow();
   }
 
   run(runId: string): Promise<WorkflowRun | null> {
