@@ -3,7 +3,7 @@
  *
  * For the process that owns the database: open a `ControlPlane` on your
  * MikroORM, spawn tasks inside your own transaction
- * (`em.transactional((em) => cp.spawn(ids, em))`), apply nyx's migrations,
+ * (`em.transactional((em) => cp.spawn(ids, { em }))`), apply nyx's migrations,
  * read runs. It loads MikroORM (a peer dependency, the copy your application
  * already has). Worker processes import `nyx-orchestrator/workflow` instead;
  * everything exported there is re-exported here.
@@ -12,9 +12,21 @@
 export * from './workflow.js';
 
 // The control plane and spawning.
-export { ControlPlane, type ControlPlaneOptions } from './control-plane/control-plane.js';
+export {
+  ControlPlane,
+  type ControlPlaneOptions,
+  type ControlPlaneSpawnOptions,
+  type ControlPlaneStats,
+  type StartParts,
+} from './control-plane/control-plane.js';
 export type { SpawnedRun, SpawnRequestOptions } from './producers/spawn-tasks.js';
-export { loadConfig, type Config } from './config/config.js';
+export { CONFIG_DEFAULTS, CONTROL_PLANE_ENV_NAMES, loadConfig, type Config } from './config/config.js';
+export type { ReconcilePass } from './outbox/run-reconciler.js';
+export type { StopOptions } from './control-plane/run-control.js';
+export type { StopResult, StopStatus } from './control-plane/run-control-sql.js';
+export { InvalidRunIdError } from './control-plane/errors/invalid-run-id-error.js';
+export { InvalidScheduleError } from './control-plane/errors/invalid-schedule-error.js';
+export { UnknownScheduleError } from './control-plane/errors/unknown-schedule-error.js';
 
 // Database: nyx's entities (add them to your ORM config), its migrations, its own ORM.
 export { entities as nyxEntities, MotivationalState, MotivationalTask, OutboxMessage, WorkflowRun } from './entities/index.js';
@@ -26,6 +38,7 @@ export { migrateUp, openOrm, type Orm, type OrmOptions } from './db/orm.js';
 // Errors a caller of spawn or of the dead-letter tools may handle.
 export {
   InvalidSpawnMetadataError,
+  InvalidSpawnTimeError,
   InvalidTaskContextError,
   NotPlainJsonError,
   PayloadTooLargeError,

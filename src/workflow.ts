@@ -19,7 +19,11 @@ export { InvalidWorkflowError } from './workflows/invalid-workflow-error.js';
 // Running a worker from your own code.
 export { startWorker, type RunningWorker, type StartWorkerOptions } from './workers/start-worker.js';
 export { forbidOrmImports, ForbiddenImportError } from './workers/forbid-orm-imports.js';
-export { loadWorkerConfig, type WorkerConfig } from './config/config.js';
+export { loadWorkerConfig, WORKER_ENV_NAMES, type WorkerConfig } from './config/config.js';
+export { resolveWorkflowRegistry } from './workers/load-workflow-modules.js';
+export { UnstorableResultError } from './workers/unstorable-result-error.js';
+export { WorkflowTimeoutError } from './workers/workflow-timeout-error.js';
+export { errorKind, isNyxError, NyxError, type ErrorKind, type NyxErrorInfo } from './errors/nyx-error.js';
 export { ConfigError } from './config/config-error.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { InvalidPayloadError } from './workers/invalid-payload-error.js';
@@ -36,7 +40,8 @@ export {
   type TaskSpawnContextWire,
 } from './dto/task-spawn-context.js';
 export { Envelope, openTaskSpawnEnvelope, wrapTaskSpawnContext, type OpenedEnvelope, type TaskSpawnEnvelope } from './dto/envelope.js';
-export { WorkflowFailure, WorkflowOutcome, WorkflowResult, type WorkflowOutcomeWire } from './dto/workflow-outcome.js';
+export { DeadCause, describeDeadCause, WorkflowFailure, WorkflowOutcome, WorkflowResult, type WorkflowOutcomeWire } from './dto/workflow-outcome.js';
+export { WorkflowPolicy } from './dto/workflow-policy.js';
 export { DeadLetter, type DeadLetterWire } from './dto/dead-letter.js';
 export { IsoDate, JsonValue } from './dto/json-value.js';
 export type { IsJsonSafe, JsonSafe, JsonSafeObject, NotJsonSafe } from './dto/json-safe.js';

@@ -60,7 +60,7 @@ async function createAndSpawn(em: MikroORM['em'], cp: ControlPlane, text: string
         motivationalState: state,
       });
       await tx.flush();
-      const [run] = await cp.spawn([task.id], tx);
+      const [run] = await cp.spawn([task.id], { em: tx });
       runId = run!.runId;
       reminderId = reminder.id;
       reminder.runId = runId;
