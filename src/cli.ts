@@ -9,10 +9,12 @@ import { registerRunsCommand } from './cli/runs.command.js';
 import { registerSpawnCommand } from './cli/spawn.command.js';
 import { registerStartCommand } from './cli/start.command.js';
 import { registerWorkerCommand } from './cli/worker.command.js';
+import { exitOnUsageError } from './cli/usage-errors.js';
 
 const program = new Command('nyx')
   .description('nyx-orchestrator: MikroORM control plane, BullMQ workers — session boundaries are data boundaries')
   .showHelpAfterError();
+exitOnUsageError(program);
 
 registerDemoCommand(program);
 registerStartCommand(program);
