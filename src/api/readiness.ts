@@ -5,8 +5,7 @@
  * every dependency that is down, not just the first.
  */
 import type { Queue } from 'bullmq';
-import type { Orm } from '../db/orm.js';
-import { migrationsList } from '../db/migrations/index.js';
+import { pendingMigrations, type Orm } from '../db/orm.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -35,22 +34,6 @@ async function withDeadline<T>(what: string, work: () => Promise<T>): Promise<T>
 }
 
 const failed = (error: unknown): CheckResult => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
-
-/**
- * Reads the migrations table directly rather than through the migrator,
- * which would create the table when it is missing: a probe changes nothing.
- */
-async function pendingMigrations(orm: Orm): Promise<string[]> {
-  const em = orm.em.fork();
-  const [table] = await em.execute<{ exists: boolean }[]>(`select to_regclass('mikro_orm_migrations') is not null as exists`);
-  const applied = new Set<string>();
-  if (table?.exists) {
-    for (const row of await em.execute<{ name: string }[]>('select name from mikro_orm_migrations')) {
-      applied.add(row.name.replace(/\.[jt]s$/, ''));
-    }
-  }
-  return migrationsList.map((m) => m.name).filter((name) => !applied.has(name));
-}
 
 /** PING over the queue's own connection: the one the API and the relay use. */
 async function pingRedis(queue: Queue): Promise<void> {

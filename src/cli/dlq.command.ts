@@ -15,6 +15,7 @@ import {
   showDeadLetter,
   type RedriveAllResult,
 } from '../dead-letters/index.js';
+import { assertMigrated } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
 import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
 import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
@@ -28,6 +29,7 @@ async function withDeadLetters<T>(body: (deps: ReturnType<typeof deadLetterDeps>
   const registry = await buildWorkerRegistry(builtInWorkflows, config.NYX_WORKFLOW_MODULES);
   const cp = await ControlPlane.open({ config, redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL, log: createLogger('nyx', config.LOG_LEVEL), registry });
   try {
+    await assertMigrated(cp.orm);
     return await body(deadLetterDeps(cp, { registry, maxPayloadBytes: config.NYX_MAX_PAYLOAD_BYTES }), cp, config);
   } finally {
     await cp.close();

@@ -13,6 +13,8 @@ const INPUT_ERRORS = new Set([
   'InvalidArgumentError',
   'DeadLetterNotFoundError',
   'RedriveRefusedError',
+  'DatabaseMissingError',
+  'PendingMigrationsError',
 ]);
 
 export function failAndExit(error: unknown): never {
