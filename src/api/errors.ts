@@ -21,6 +21,7 @@ import {
   NotPlainJsonError,
   PayloadTooLargeError,
   RelationNotLoadedError,
+  RunInProgressError,
   UnknownTaskError,
   UnknownWorkflowError,
 } from '../producers/errors/index.js';
@@ -55,6 +56,9 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof UnknownWorkflowError) return new ApiError(400, 'unknown_workflow', error.message, {}, { cause: error });
   if (error instanceof InvalidTaskContextError) return new ApiError(400, 'invalid_task_context', error.message, {}, { cause: error });
   if (error instanceof NotPlainJsonError) return new ApiError(400, 'not_plain_json', error.message, {}, { cause: error });
+  if (error instanceof RunInProgressError) {
+    return new ApiError(409, 'run_in_progress', `${error.message}; send {"force": true} to spawn another`, {}, { cause: error });
+  }
   if (error instanceof RelationNotLoadedError) return new ApiError(500, 'internal_error', error.message, {}, { cause: error });
   if (error instanceof UniqueConstraintViolationException) {
     const detail = (error as { detail?: string }).detail;

@@ -1,18 +1,16 @@
 /**
  * POST /tasks (optionally spawning in the same transaction), POST /tasks/:id/spawn, GET /tasks/:id.
  *
- * Spawning from the API refuses (409) a task that already has an unfinished
- * run, unless `force: true`: a double-clicked button should not run a task
- * twice. The check holds under concurrency because it runs in the spawn's
- * transaction after locking the task row (`FOR UPDATE`): a second spawn of
- * the same task waits for the first to commit, then sees its run.
+ * Spawning from the API refuses (409 run_in_progress) a task that already
+ * has an unfinished run, unless `force: true`: a double-clicked button should
+ * not run a task twice (the guard, shared with `nyx spawn`, is in
+ * src/producers/guard-active-runs.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { TaskSpawnContext } from '../../dto/index.js';
 import { MotivationalState, MotivationalTask, WorkflowRun } from '../../entities/index.js';
-import { UnknownTaskError } from '../../producers/errors/index.js';
+import { assertNoActiveRuns } from '../../producers/guard-active-runs.js';
 import type { SpawnedRun } from '../../producers/spawn-tasks.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError } from '../errors.js';
@@ -40,21 +38,8 @@ export const SpawnBody = z
   })
   .optional();
 
-const ACTIVE_STATUSES = ['pending', 'queued', 'running'] as const;
 /** Runs listed with a task, newest first. */
 const TASK_RUNS_SHOWN = 20;
-
-async function lockTask(em: SqlEntityManager, taskId: string): Promise<void> {
-  const rows = await em.execute<{ id: string }[]>('select id from motivational_task where id = ? for update', [taskId]);
-  if (rows.length === 0) throw new UnknownTaskError([taskId]);
-}
-
-async function assertNoActiveRun(em: SqlEntityManager, taskId: string): Promise<void> {
-  const active = await em.findOne(WorkflowRun, { task: taskId, status: { $in: [...ACTIVE_STATUSES] } }, { fields: ['id', 'status'] });
-  if (active) {
-    throw new ApiError(409, 'run_in_progress', `task ${taskId} already has run ${active.id} (${active.status}); send {"force": true} to spawn another`);
-  }
-}
 
 export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDeps): void {
   const logSpawned = (log: FastifyInstance['log'], run: SpawnedRun) =>
@@ -94,8 +79,7 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
     const { id } = parseInput(UuidParams, request.params, 'params');
     const { force } = parseInput(SpawnBody, request.body ?? undefined, 'body') ?? { force: false };
     const runs = await controlPlane.em().transactional(async (em) => {
-      await lockTask(em, id);
-      if (!force) await assertNoActiveRun(em, id);
+      if (!force) await assertNoActiveRuns(em, [id]);
       return controlPlane.spawn([id], em);
     });
     controlPlane.relay.wake();

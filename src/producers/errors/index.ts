@@ -5,3 +5,4 @@ export * from './payload-too-large-error.js';
 export * from './relation-not-loaded-error.js';
 export * from './unknown-task-error.js';
 export * from './unknown-workflow-error.js';
+export * from './run-in-progress-error.js';

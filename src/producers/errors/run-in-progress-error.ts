@@ -1,0 +1,17 @@
+/**
+ * A spawn was refused because the task already has a run that is not
+ * finished (pending, queued or running), so that a double-click or a
+ * repeated command does not run a task twice. Nothing was written. The API
+ * answers 409 `run_in_progress`; the CLI exits 1. Pass force (API
+ * `{"force": true}`, CLI `--force`) to spawn another anyway.
+ */
+export class RunInProgressError extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly runId: string,
+    readonly status: string,
+  ) {
+    super(`task ${taskId} already has run ${runId} (${status})`);
+    this.name = this.constructor.name;
+  }
+}
