@@ -3,7 +3,6 @@
  * running control plane: it opens the database and Redis itself, and a
  * redrive relays the re-queued runs at once (a running `nyx start` would too).
  */
-import Table from 'cli-table3';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
@@ -22,6 +21,7 @@ import { buildWorkerRegistry } from '../workers/load-workflow-modules.js';
 import { builtInWorkflows } from '../workflows/registry.js';
 import { action } from './exit.js';
 import { intOption } from './options.js';
+import { terminalTable } from './terminal-table.js';
 
 async function withDeadLetters<T>(body: (deps: ReturnType<typeof deadLetterDeps>, cp: ControlPlane, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -60,7 +60,7 @@ export function registerDlqCommand(program: Command): void {
         const rows = await withDeadLetters((deps) => listDeadLetterSummaries(deps, opts.limit));
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
         if (rows.length === 0) return void process.stdout.write('the dead-letter queue is empty\n');
-        const table = new Table({ head: ['run', 'workflow', 'reason', 'attempts', 'failed at', 'run status', 'error'] });
+        const table = terminalTable(['run', 'workflow', 'reason', 'attempts', 'failed at', 'run status', 'error']);
         for (const r of rows) {
           table.push([r.runId, r.workflow ?? '-', r.reason, r.attemptsMade, r.failedAt ?? '-', r.runStatus ?? '(no run)', r.error.slice(0, 80)]);
         }
