@@ -4,6 +4,8 @@ import { loadWorkerConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import { builtInWorkflows } from '../workflows/registry.js';
 import { DEFAULT_REDIS_URL } from '../redis/connection-factory.js';
+import { parseRedisUrl } from '../redis/redis-topology.js';
+import { describeRedis, waitForRedis } from '../redis/wait-for-redis.js';
 import { buildWorkerRegistry } from './load-workflow-modules.js';
 import { startWorkerProcess } from './worker-process.js';
 import { planWorkerQueues } from './worker-queues.js';
@@ -19,8 +21,22 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const log = createLogger('nyx-worker', config.LOG_LEVEL);
   const registry = await buildWorkerRegistry(builtInWorkflows, config.NYX_WORKFLOW_MODULES);
   const queues = planWorkerQueues(config, registry);
+  const redisUrl = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const topology = parseRedisUrl(redisUrl);
+  // Until Redis answers: one structured line per attempt, backing off; a signal meanwhile just exits.
+  const waiting = new AbortController();
+  const stopWaiting = () => waiting.abort(new Error('stopped while waiting for Redis'));
+  process.once('SIGTERM', stopWaiting).once('SIGINT', stopWaiting);
+  try {
+    await waitForRedis(topology, { log, signal: waiting.signal });
+  } catch (error) {
+    if (!waiting.signal.aborted) throw error;
+    log.info({}, 'worker stopped before Redis answered');
+    process.exit(0);
+  }
+  process.off('SIGTERM', stopWaiting).off('SIGINT', stopWaiting);
   const handle = startWorkerProcess({
-    redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+    redisUrl,
     prefix: config.NYX_QUEUE_PREFIX,
     routing: config.NYX_QUEUE_ROUTING,
     queues,
@@ -31,7 +47,14 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     maxStalledCount: config.NYX_MAX_STALLED_COUNT,
   });
   await Promise.all(handle.workers.map((worker) => worker.waitUntilReady()));
-  log.info({ pid: process.pid, queues, prefix: config.NYX_QUEUE_PREFIX }, 'worker ready');
+  log.info(
+    {
+      redis: describeRedis(topology),
+      prefix: config.NYX_QUEUE_PREFIX,
+      queues: queues.map((q) => ({ queue: q.key, concurrency: q.concurrency, ...(q.limiter ? { rateLimit: q.limiter } : {}) })),
+    },
+    'worker ready',
+  );
   // The parent (demo, tests) waits for this line before it counts the worker as up.
   process.send?.({ type: 'ready', pid: process.pid });
 
