@@ -123,6 +123,11 @@ export class ControlPlane {
     return runs;
   }
 
+  /** Motivation types some registered workflow handles (what spawn accepts), sorted. */
+  motivationTypes(): string[] {
+    return [...(this.options.registry ?? defaultRegistry).motivationTypes].sort();
+  }
+
   em(): SqlEntityManager {
     return this.orm.em.fork();
   }

@@ -14,8 +14,9 @@ import { assertNoActiveRuns } from '../../producers/guard-active-runs.js';
 import type { SpawnedRun } from '../../producers/spawn-tasks.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError } from '../errors.js';
+import { afterCursor, decodeCursor, keysetOrder, PageQuery, toPage } from '../keyset-page.js';
 import { parseInput, UuidParams } from '../validation.js';
-import { taskView } from '../views.js';
+import { taskListView, taskView } from '../views.js';
 
 const shape = TaskSpawnContext.shape;
 
@@ -37,6 +38,12 @@ export const SpawnBody = z
     force: z.boolean().default(false),
   })
   .optional();
+
+export const ListTasksQuery = z.strictObject({
+  /** Only the tasks of this motivational state. */
+  stateId: z.coerce.number().int().positive().optional(),
+  ...PageQuery,
+});
 
 /** Runs listed with a task, newest first. */
 const TASK_RUNS_SHOWN = 20;
@@ -86,6 +93,17 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
     const run = runs[0]!;
     logSpawned(request.log, run);
     return reply.code(201).header('location', `/runs/${run.runId}`).send(run);
+  });
+
+  app.get('/tasks', async (request) => {
+    const query = parseInput(ListTasksQuery, request.query, 'query');
+    const after = query.cursor ? decodeCursor(query.cursor, z.uuid()) : null;
+    const rows = await controlPlane.em().find(
+      MotivationalTask,
+      { ...(query.stateId ? { motivationalState: query.stateId } : {}), ...afterCursor('createdAt', after) },
+      { populate: ['motivationalState'], orderBy: keysetOrder('createdAt'), limit: query.limit + 1 },
+    );
+    return toPage(rows, query.limit, (task) => [task.createdAt, task.id], (task) => taskListView(task, task.motivationalState));
   });
 
   app.get('/tasks/:id', async (request) => {
