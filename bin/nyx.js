@@ -5,7 +5,10 @@
 // so an older Node gets one line instead of a SyntaxError from deep inside.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 17)) {
-  process.stderr.write(`nyx needs Node >= 22.17 (this is Node ${process.versions.node})\n`);
+  process.stderr.write(
+    `nyx: needs Node >= 22.17, but ${process.execPath} is Node ${process.versions.node}. ` +
+      'In a checkout, the pinned Node 24 is node_modules/.bin/node: use npm scripts (npm run nyx -- <command>) or node_modules/.bin/node bin/nyx.js\n',
+  );
   process.exit(2);
 }
 await import('../dist/cli.js').catch((error) => {

@@ -60,7 +60,8 @@ export function toApiError(error: unknown): ApiError {
     const status = HTTP_STATUS_BY_KIND[error.kind];
     // A bug's details stay in the log; everything else says what was wrong.
     const code = error.kind === 'internal' ? 'internal_error' : error.code;
-    return new ApiError(status, code, error.message, status === 503 ? { 'retry-after': '5' } : {}, { cause: error });
+    const hint = error.code === 'run_in_progress' ? '; send {"force": true} to spawn another' : '';
+    return new ApiError(status, code, error.message + hint, status === 503 ? { 'retry-after': '5' } : {}, { cause: error });
   }
   if (error instanceof UniqueConstraintViolationException) {
     const detail = (error as { detail?: string }).detail;

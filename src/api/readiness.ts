@@ -6,7 +6,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { migrationsList } from '../db/migrations/index.js';
+import { readPendingMigrations } from '../db/orm.js';
 import { rejectAfter } from '../batching/timeout.js';
 
 export interface CheckResult {
@@ -29,21 +29,6 @@ function withDeadline<T>(what: string, work: () => Promise<T>): Promise<T> {
 
 const failed = (error: unknown): CheckResult => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
 
-/**
- * Reads the migrations table directly rather than through the migrator,
- * which would create the table when it is missing: a probe changes nothing.
- */
-async function pendingMigrations(em: SqlEntityManager): Promise<string[]> {
-  const [table] = await em.execute<{ exists: boolean }[]>(`select to_regclass('mikro_orm_migrations') is not null as exists`);
-  const applied = new Set<string>();
-  if (table?.exists) {
-    for (const row of await em.execute<{ name: string }[]>('select name from mikro_orm_migrations')) {
-      applied.add(row.name.replace(/\.[jt]s$/, ''));
-    }
-  }
-  return migrationsList.map((m) => m.name).filter((name) => !applied.has(name));
-}
-
 /** PING over the queue's own connection: the one the API and the relay use. */
 async function pingRedis(queue: Queue): Promise<void> {
   const client = (await queue.getBackend().client) as unknown as { ping(): Promise<string> };
@@ -59,7 +44,7 @@ export async function checkReadiness(em: () => SqlEntityManager, queue: Queue): 
     withDeadline('Redis', () => pingRedis(queue)).then((): CheckResult => ({ ok: true }), failed),
   ]);
   const migrations: CheckResult = postgres.ok
-    ? await withDeadline('migrations', () => pendingMigrations(em())).then(
+    ? await withDeadline('migrations', () => readPendingMigrations(em())).then(
         (pending): CheckResult => (pending.length === 0 ? { ok: true } : { ok: false, error: `pending migrations: ${pending.join(', ')} (run \`nyx migrate\`)`, pending }),
         failed,
       )

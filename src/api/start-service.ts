@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
-import { migrateUp, openOrm, type Orm } from '../db/orm.js';
+import { assertMigrated, migrateUp, openOrm, type Orm } from '../db/orm.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
 import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
@@ -25,6 +25,12 @@ export interface StartServiceOptions {
   log?: Logger;
   /** Apply pending migrations before starting. @defaultValue false */
   migrate?: boolean;
+  /**
+   * Refuse to start (PendingMigrationsError, DatabaseMissingError) when the
+   * database lacks migrations and `migrate` is off, rather than serve 500s.
+   * Off only to watch `/ready` report it. @defaultValue true
+   */
+  requireMigrated?: boolean;
   /** @defaultValue the built-in workflows plus `config.workflowModules` (`resolveWorkflowRegistry`), as the workers load them */
   registry?: WorkflowRegistry;
   /**
@@ -88,6 +94,8 @@ export async function startService(config: Config, options: StartServiceOptions 
     if (options.migrate) {
       const applied = await migrateUp(orm);
       if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    } else if (options.requireMigrated !== false) {
+      await assertMigrated(orm);
     }
     // Created before the control plane exists, filled in right after: the recorder reports into it.
     let metrics: ServiceMetrics | undefined;

@@ -48,7 +48,8 @@ export function runSummaryView(run: WorkflowRun) {
   return { id: run.id, workflow: run.workflow, status: run.status, attempts: run.attempts, enqueuedAt: iso(run.enqueuedAt), finishedAt: iso(run.finishedAt) };
 }
 
-export function taskView(task: MotivationalTask, state: MotivationalState, runs: readonly WorkflowRun[]) {
+/** A task in GET /tasks: without its runs (GET /tasks/:id or GET /runs?taskId= has them). */
+export function taskListView(task: MotivationalTask, state: MotivationalState) {
   return {
     id: task.id,
     generatedPrompt: task.generatedPrompt,
@@ -57,6 +58,9 @@ export function taskView(task: MotivationalTask, state: MotivationalState, runs:
     metadata: task.metadata ?? null,
     createdAt: task.createdAt.toISOString(),
     motivationalState: stateView(state),
-    runs: runs.map(runSummaryView),
   };
+}
+
+export function taskView(task: MotivationalTask, state: MotivationalState, runs: readonly WorkflowRun[]) {
+  return { ...taskListView(task, state), runs: runs.map(runSummaryView) };
 }

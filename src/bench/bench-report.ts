@@ -2,7 +2,7 @@
  * The benchmark's report: one object (written as JSON to bench/out/ and, with
  * --json, printed as the last line) and its table form.
  */
-import Table from 'cli-table3';
+import { terminalTable } from '../cli/terminal-table.js';
 import type { BenchMachine } from './bench-machine.js';
 import type { CpuSeconds } from './cpu-usage.js';
 import type { FullPhaseResult, PhaseResult } from './bench-types.js';
@@ -46,9 +46,7 @@ const cpu = (c: CpuSeconds) => [c.controlPlane, c.workers, c.redis, c.postgres].
 
 export function formatBenchReport(report: BenchReport): string {
   const { raw, full, settings, machine } = report;
-  // Colours only on a terminal: a file or a pipe gets plain text.
-  const style = process.stdout.isTTY ? {} : { style: { head: [], border: [] } };
-  const table = new Table({ head: ['', 'A: raw BullMQ', 'B: full path', 'B/A'], ...style });
+  const table = terminalTable(['', 'A: raw BullMQ', 'B: full path', 'B/A']);
   table.push(
     ['throughput (first add/spawn → last done)', `${raw.jobsPerSec} jobs/s`, `${full.jobsPerSec} runs/s`, report.ratio.toFixed(2)],
     ['producer alone (addBulk / spawn)', `${raw.producerPerSec} jobs/s`, `${full.producerPerSec} tasks/s`, ''],

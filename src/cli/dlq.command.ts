@@ -15,11 +15,13 @@ import {
   showDeadLetter,
   type RedriveAllResult,
 } from '../dead-letters/index.js';
+import { assertMigrated } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
 import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
 import { action } from './exit.js';
 import { UsageError } from './usage-error.js';
 import { intOption } from './options.js';
+import { terminalTable } from './terminal-table.js';
 
 async function withDeadLetters<T>(body: (deps: ReturnType<typeof deadLetterDeps>, cp: ControlPlane, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -27,6 +29,7 @@ async function withDeadLetters<T>(body: (deps: ReturnType<typeof deadLetterDeps>
   const registry = await resolveWorkflowRegistry(config.workflowModules);
   const cp = await ControlPlane.open({ config, redisUrl: config.redisUrl, log: createLogger('nyx', config.logLevel), registry });
   try {
+    await cp.assertMigrated();
     return await body(deadLetterDeps(cp, { registry, maxPayloadBytes: config.maxPayloadBytes }), cp, config);
   } finally {
     await cp.close();
@@ -57,7 +60,7 @@ export function registerDlqCommand(program: Command): void {
         const rows = await withDeadLetters((deps) => listDeadLetterSummaries(deps, opts.limit));
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
         if (rows.length === 0) return void process.stdout.write('the dead-letter queue is empty\n');
-        const table = new Table({ head: ['run', 'workflow', 'reason', 'attempts', 'failed at', 'run status', 'error'] });
+        const table = terminalTable(['run', 'workflow', 'reason', 'attempts', 'failed at', 'run status', 'error']);
         for (const r of rows) {
           table.push([r.runId, r.workflow ?? '-', r.reason, r.attemptsMade, r.failedAt ?? '-', r.runStatus ?? '(no run)', r.error.slice(0, 80)]);
         }

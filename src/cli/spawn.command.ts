@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
+import { assertMigrated } from '../db/orm.js';
+import { RunInProgressError } from '../producers/errors/index.js';
+import { assertNoActiveRuns } from '../producers/guard-active-runs.js';
 import { createLogger } from '../logging/logger.js';
 import { action } from './exit.js';
 import { intOption, isoDate } from './options.js';
@@ -13,18 +16,27 @@ export function registerSpawnCommand(program: Command): void {
     .option('--relay', 'also relay them to Redis now, without a running control plane')
     .option('--delay-ms <ms>', 'start them no earlier than this many ms from now (delayed runs)', intOption(0, 365 * 86_400_000))
     .option('--run-at <iso>', 'start them no earlier than this time (ISO 8601, e.g. 2026-12-24T18:00:00Z)', isoDate)
+    .option('--force', 'spawn even a task whose run is not finished (otherwise refused, exit 2, as the API answers 409)')
     .action(
-      action(async (taskIds: string[], opts: { relay?: boolean; delayMs?: number; runAt?: Date }) => {
+      action(async (taskIds: string[], opts: { relay?: boolean; force?: boolean; delayMs?: number; runAt?: Date }) => {
         const config = loadConfig();
         const log = createLogger('nyx', config.logLevel);
         const cp = await ControlPlane.open({ config, redisUrl: config.redisUrl, log });
         try {
-          const runs = await cp.spawn(taskIds, {
-            ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
-            ...(opts.runAt ? { runAt: opts.runAt } : {}),
+          await cp.assertMigrated();
+          const runs = await cp.em().transactional(async (em) => {
+            if (!opts.force) await assertNoActiveRuns(em, taskIds);
+            return cp.spawn(taskIds, {
+              em,
+              ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
+              ...(opts.runAt ? { runAt: opts.runAt } : {}),
+            });
           });
           if (opts.relay) await cp.relayNow();
           for (const run of runs) process.stdout.write(`${run.runId}\t${run.taskId}\t${run.workflow}\n`);
+        } catch (error) {
+          if (error instanceof RunInProgressError) error.message += '; pass --force to spawn another';
+          throw error;
         } finally {
           await cp.close();
         }

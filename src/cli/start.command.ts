@@ -17,7 +17,7 @@ export function registerStartCommand(program: Command): void {
         const config = loadConfig();
         const log = createLogger('nyx', config.logLevel);
         const service = await startService(config, { log, migrate: Boolean(opts.migrate) });
-        log.info({ pid: process.pid, url: service.url, dashboard: `${service.url}/admin/queues` }, 'control plane started');
+        log.info({ url: service.url, dashboard: `${service.url}/admin/queues` }, 'control plane started');
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) {

@@ -10,7 +10,7 @@ import type { Queue } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Config } from '../config/config.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { assertMigrated, openOrm, type Orm } from '../db/orm.js';
 import type { WorkflowOutcome } from '../dto/index.js';
 import type { Logger } from '../logging/logger.js';
 import { OutboxListener } from '../outbox/outbox-listener.js';
@@ -257,6 +257,20 @@ export class ControlPlane {
    */
   afterOutboxWrite(em: EntityManager): void {
     this.#wake.afterOutboxWrite(em);
+  }
+
+  /** Motivation types some registered workflow handles (what spawn accepts), sorted. */
+  motivationTypes(): string[] {
+    return [...this.#options.registry.motivationTypes].sort();
+  }
+
+  /**
+   * Throws PendingMigrationsError (kind `input`) when the database lacks some
+   * of nyx's migrations: commands refuse to run then, rather than fail on a
+   * missing table or column.
+   */
+  assertMigrated(): Promise<void> {
+    return assertMigrated(this.#orm);
   }
 
   /**

@@ -8,13 +8,17 @@
  */
 import { migrateUp, openOrm, type OrmOptions } from './orm.js';
 
-export type MigrateOptions = Pick<OrmOptions, 'databaseUrl' | 'pgliteDataDir'>;
+export type MigrateOptions = Pick<OrmOptions, 'databaseUrl' | 'pgliteDataDir'> & {
+  /** Create the database when it does not exist; otherwise a missing database is a DatabaseMissingError. @defaultValue false */
+  createDatabase?: boolean;
+};
 
 /** Returns the names of the migrations it applied (empty when the database was up to date). */
 export async function migrate(options: MigrateOptions): Promise<string[]> {
-  const orm = await openOrm(options);
+  const { createDatabase = false, ...connection } = options;
+  const orm = await openOrm(connection);
   try {
-    return await migrateUp(orm);
+    return await migrateUp(orm, { createDatabase });
   } finally {
     await orm.close();
   }

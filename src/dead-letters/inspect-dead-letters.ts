@@ -32,24 +32,25 @@ export interface DeadLetterSummary {
 export async function listDeadLetterSummaries(deps: InspectDeps, limit?: number): Promise<DeadLetterSummary[]> {
   const entries = await listDeadLetters(deps.queue(deps.naming.deadLetterQueue), limit);
   const runIds = entries.map((e) => e.letter?.runId ?? e.jobId).filter((id) => isUuid(id));
-  const statuses = new Map<string, RunStatus>();
+  const runs = new Map<string, { status: RunStatus; workflow: string }>();
   if (runIds.length > 0) {
-    const rows = await deps.em().execute<{ id: string; status: RunStatus }[]>(
-      `select id, status from workflow_run where id = any(?::uuid[])`,
+    const rows = await deps.em().execute<{ id: string; status: RunStatus; workflow: string }[]>(
+      `select id, status, workflow from workflow_run where id = any(?::uuid[])`,
       [pgArrayLiteral(runIds)],
     );
-    for (const row of rows) statuses.set(String(row.id), row.status);
+    for (const row of rows) runs.set(String(row.id), { status: row.status, workflow: row.workflow });
   }
   return entries.map(({ jobId, letter, problem }) => {
     const runId = letter?.runId ?? jobId;
     return {
       runId,
-      workflow: letter?.workflow ?? null,
+      // A letter whose payload could not be read names no workflow; its run does.
+      workflow: letter?.workflow ?? runs.get(runId)?.workflow ?? null,
       reason: letter?.reason ?? 'unreadable dead letter',
       error: (letter?.error ?? problem ?? '').split('\n')[0]!,
       attemptsMade: letter?.attemptsMade ?? 0,
       failedAt: letter?.failedAt ?? null,
-      runStatus: statuses.get(runId) ?? null,
+      runStatus: runs.get(runId)?.status ?? null,
     };
   });
 }

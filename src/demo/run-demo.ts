@@ -5,7 +5,7 @@
  * progress, and prints a summary (and with --json, one JSON line last).
  */
 import { SingleBar, Presets } from 'cli-progress';
-import Table from 'cli-table3';
+import { terminalTable } from '../cli/terminal-table.js';
 import type { Config } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import { countRunsByStatus, spawnToFinishLatency, topFailureReasons } from '../control-plane/run-stats-sql.js';
@@ -104,7 +104,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Dem
 }
 
 export function formatDemoSummary(summary: DemoSummary): string {
-  const table = new Table({ head: ['tasks', 'completed', 'failed', 'dead', 'unfinished', 'duration', 'throughput', 'p50', 'p99'] });
+  const table = terminalTable(['tasks', 'completed', 'failed', 'dead', 'unfinished', 'duration', 'throughput', 'p50', 'p99']);
   table.push([
     summary.tasks,
     summary.completed,

@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { loadWorkerConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
+import { parseRedisUrl } from '../redis/redis-topology.js';
+import { describeRedis, waitForRedis } from '../redis/wait-for-redis.js';
 import { startWorker } from './start-worker.js';
 
 /** Exit code of a worker that recycled itself (too many zombies): EX_TEMPFAIL, "restart me". */
@@ -16,6 +18,19 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const config = loadWorkerConfig();
   const log = createLogger('nyx-worker', config.logLevel);
+  const topology = parseRedisUrl(config.redisUrl);
+  // Until Redis answers: one structured line per attempt, backing off; a signal meanwhile just exits.
+  const waiting = new AbortController();
+  const stopWaiting = () => waiting.abort(new Error('stopped while waiting for Redis'));
+  process.once('SIGTERM', stopWaiting).once('SIGINT', stopWaiting);
+  try {
+    await waitForRedis(topology, { log, signal: waiting.signal });
+  } catch (error) {
+    if (!waiting.signal.aborted) throw error;
+    log.info({}, 'worker stopped before Redis answered');
+    process.exit(0);
+  }
+  process.off('SIGTERM', stopWaiting).off('SIGINT', stopWaiting);
   const handle = await startWorker({
     config,
     log,
@@ -23,7 +38,14 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     // jobs, let the live ones finish, exit with EX_TEMPFAIL for the supervisor to restart.
     onRecycle: (zombies) => void stop(`recycle after ${zombies} abandoned attempts`, RECYCLE_EXIT_CODE),
   });
-  log.info({ pid: process.pid, queues: handle.queues, prefix: config.queuePrefix }, 'worker ready');
+  log.info(
+    {
+      redis: describeRedis(topology),
+      prefix: config.queuePrefix,
+      queues: handle.queues.map((q) => ({ queue: q.key, concurrency: q.concurrency, ...(q.limiter ? { rateLimit: q.limiter } : {}) })),
+    },
+    'worker ready',
+  );
   // The parent (demo, tests) waits for this line before it counts the worker as up.
   process.send?.({ type: 'ready', pid: process.pid });
 

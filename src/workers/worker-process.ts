@@ -72,6 +72,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
   // Reports wait for a briefly absent Redis rather than fail the job: blocking role.
   const results = new Queue(naming.resultsQueue, { connection: redis.connection('blocking'), prefix });
   const deadLetters = new Queue(naming.deadLetterQueue, { connection: redis.connection('blocking'), prefix });
+  // Without a listener, a Redis outage prints raw ioredis errors to stderr; these go to the structured log.
+  for (const queue of [results, deadLetters]) queue.on('error', (error) => options.log.error({ err: error, queue: queue.name }, 'worker: Redis error'));
   const { maxStalledCount } = options;
   /** Reports started by `failed` events; close() waits for them before closing the queues they write to. */
   const reports = new Set<Promise<void>>();

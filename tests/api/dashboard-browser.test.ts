@@ -4,6 +4,10 @@
  * deployment's queues and a job that a real worker process completed;
  * without credentials the server answers 401 and shows nothing.
  * Screenshots go to test-output/ (gitignored).
+ *
+ * Without Chromium the file is skipped, visibly and naming the command that
+ * installs it, so `npm test` passes on a fresh machine; under CI=true a
+ * missing Chromium fails instead (`.ci/run` installs it, so CI always runs it).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -13,7 +17,15 @@ import { SHARED_REDIS_URL } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';
 import { startTestService, TEST_TOKEN, type TestService } from './support/api-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** NYX_TEST_CHROMIUM points elsewhere (a missing path shows the skip). @defaultValue /usr/bin/chromium */
+const CHROMIUM = process.env.NYX_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const INSTALL = 'apt-get install -y chromium';
+const available = existsSync(CHROMIUM);
+const required = process.env.CI === 'true';
+if (!available && !required) {
+  process.stderr.write(`\nskipped tests/api/dashboard-browser.test.ts: ${CHROMIUM} is missing; install it with: ${INSTALL}\n\n`);
+}
+const describeBrowser = available || required ? describe : describe.skip;
 const OUTPUT = 'test-output';
 const ARGS = [
   '--headless',
@@ -26,14 +38,14 @@ const ARGS = [
   '--disable-sync',
 ];
 
-describe('dashboard in Chromium', () => {
+describeBrowser(available ? 'dashboard in Chromium' : `dashboard in Chromium (${CHROMIUM} is missing: ${INSTALL})`, () => {
   let t: TestService;
   let pool: WorkerPool | undefined;
   let browser: Browser | undefined;
   let runId: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run installs it)`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (CI=true: the browser test must run): ${INSTALL}`);
     mkdirSync(OUTPUT, { recursive: true });
     t = await startTestService();
     const state = await t.api.request('POST', '/states', { body: { motivationType: 'curiosity', intensity: 0.8 } });

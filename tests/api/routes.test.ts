@@ -138,7 +138,7 @@ describe('REST API', () => {
     });
 
     it('400 when no workflow handles the motivation type — nothing is created', async () => {
-      const state = await t.api.request('POST', '/states', { body: { motivationType: 'boredom', intensity: 0.1 } });
+      const state = await t.api.request('POST', '/states?allowUnknownMotivation=true', { body: { motivationType: 'boredom', intensity: 0.1 } });
       const id = randomUUID();
       const response = await t.api.request('POST', '/tasks', {
         body: { id, motivationalStateId: state.body.id, generatedPrompt: 'x', taskPriority: 1, arbitrationScore: 0, spawn: true },

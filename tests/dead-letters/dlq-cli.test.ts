@@ -78,9 +78,17 @@ describe('nyx dlq', () => {
       ].sort(),
     );
 
+    // The run's workflow even when the letter could not name it (a payload no worker could read).
+    const listedRuns = rows as unknown as { runId: string; workflow: string | null }[];
+    for (const runId of [fixable, invalid]) {
+      expect(listedRuns.find((r) => r.runId === runId)?.workflow).toBe((await h.run(runId))?.workflow);
+    }
+
     const table = await nyx('list');
     expect(table.stdout).toContain(fixable);
     expect(table.stdout).toContain('2 dead letter(s)');
+    // stdout is a pipe here: plain text, no colour codes.
+    expect(table.stdout).not.toMatch(/\u001b\[/);
 
     const shown = await nyx('show', invalid);
     expect(shown.code).toBe(0);

@@ -1,40 +1,20 @@
 /**
  * GET /runs/:id and GET /runs?status=&workflow=&taskId=&limit=&cursor=.
  *
- * The list is newest first and paged by keyset, not offset: the cursor is
- * the (enqueuedAt, id) of the last row returned, so a page costs the same
- * however deep it is, and runs spawned meanwhile do not shift later pages.
+ * The list is newest first and paged by keyset (see keyset-page.ts). `nyx
+ * runs` prints the same JSON through `findRunView` and `listRuns`.
  */
 import type { FastifyInstance } from 'fastify';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { RUN_STATUSES, WorkflowRun } from '../../entities/index.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError } from '../errors.js';
+import { afterCursor, decodeCursor, keysetOrder, PageQuery, toPage, type Page } from '../keyset-page.js';
 import { parseInput, UuidParams } from '../validation.js';
 import { runView } from '../views.js';
 
-/** Most runs per page. */
-export const MAX_PAGE = 500;
-
-interface Cursor {
-  enqueuedAt: Date;
-  id: string;
-}
-
-const CursorJson = z.tuple([z.iso.datetime(), z.uuid()]);
-
-export function encodeCursor(run: WorkflowRun): string {
-  return Buffer.from(JSON.stringify([run.enqueuedAt.toISOString(), run.id])).toString('base64url');
-}
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const [at, id] = CursorJson.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-    return { enqueuedAt: new Date(at), id };
-  } catch {
-    throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor returned by this API (use nextCursor as is)');
-  }
-}
+export { MAX_PAGE } from '../keyset-page.js';
 
 export const ListRunsQuery = z.strictObject({
   /** One status or several, comma-separated: `status=failed,dead`. */
@@ -45,36 +25,39 @@ export const ListRunsQuery = z.strictObject({
     .optional(),
   workflow: z.string().min(1).max(64).optional(),
   taskId: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
-  cursor: z.string().min(1).max(200).optional(),
+  ...PageQuery,
 });
+export type ListRunsQuery = z.output<typeof ListRunsQuery>;
+
+/** GET /runs/:id's body, or null for an unknown id. */
+export async function findRunView(em: SqlEntityManager, id: string): Promise<ReturnType<typeof runView> | null> {
+  const run = await em.findOne(WorkflowRun, { id });
+  return run ? runView(run) : null;
+}
+
+/** GET /runs's body. */
+export async function listRuns(em: SqlEntityManager, query: ListRunsQuery): Promise<Page<ReturnType<typeof runView>>> {
+  const after = query.cursor ? decodeCursor(query.cursor, z.uuid()) : null;
+  const rows = await em.find(
+    WorkflowRun,
+    {
+      ...(query.status ? { status: { $in: query.status } } : {}),
+      ...(query.workflow ? { workflow: query.workflow } : {}),
+      ...(query.taskId ? { task: query.taskId } : {}),
+      ...afterCursor('enqueuedAt', after),
+    },
+    { orderBy: keysetOrder('enqueuedAt'), limit: query.limit + 1 },
+  );
+  return toPage(rows, query.limit, (run) => [run.enqueuedAt, run.id], runView);
+}
 
 export function registerRunRoutes(app: FastifyInstance, { controlPlane }: ApiDeps): void {
   app.get('/runs/:id', async (request) => {
     const { id } = parseInput(UuidParams, request.params, 'params');
-    const run = await controlPlane.em().findOne(WorkflowRun, { id });
+    const run = await findRunView(controlPlane.em(), id);
     if (!run) throw new ApiError(404, 'unknown_run', `unknown run id: ${id}`);
-    return runView(run);
+    return run;
   });
 
-  app.get('/runs', async (request) => {
-    const query = parseInput(ListRunsQuery, request.query, 'query');
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const rows = await controlPlane.em().find(
-      WorkflowRun,
-      {
-        ...(query.status ? { status: { $in: query.status } } : {}),
-        ...(query.workflow ? { workflow: query.workflow } : {}),
-        ...(query.taskId ? { task: query.taskId } : {}),
-        ...(after
-          ? { $or: [{ enqueuedAt: { $lt: after.enqueuedAt } }, { enqueuedAt: after.enqueuedAt, id: { $lt: after.id } }] }
-          : {}),
-      },
-      // One more than asked: tells whether there is a next page without a count(*).
-      { orderBy: { enqueuedAt: 'desc', id: 'desc' }, limit: query.limit + 1 },
-    );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return { items: page.map(runView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
-  });
+  app.get('/runs', async (request) => listRuns(controlPlane.em(), parseInput(ListRunsQuery, request.query, 'query')));
 }

@@ -1,23 +1,22 @@
 /**
  * POST /tasks (optionally spawning in the same transaction), POST /tasks/:id/spawn, GET /tasks/:id.
  *
- * Spawning from the API refuses (409) a task that already has an unfinished
- * run, unless `force: true`: a double-clicked button should not run a task
- * twice. The check holds under concurrency because it runs in the spawn's
- * transaction after locking the task row (`FOR UPDATE`): a second spawn of
- * the same task waits for the first to commit, then sees its run.
+ * Spawning from the API refuses (409 run_in_progress) a task that already
+ * has an unfinished run, unless `force: true`: a double-clicked button should
+ * not run a task twice (the guard, shared with `nyx spawn`, is in
+ * src/producers/guard-active-runs.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { TaskSpawnContext } from '../../dto/index.js';
 import { MotivationalState, MotivationalTask, WorkflowRun } from '../../entities/index.js';
-import { UnknownTaskError } from '../../producers/errors/index.js';
+import { assertNoActiveRuns } from '../../producers/guard-active-runs.js';
 import type { SpawnedRun } from '../../producers/spawn-tasks.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError } from '../errors.js';
+import { afterCursor, decodeCursor, keysetOrder, PageQuery, toPage } from '../keyset-page.js';
 import { parseInput, UuidParams } from '../validation.js';
-import { taskView } from '../views.js';
+import { taskListView, taskView } from '../views.js';
 
 const shape = TaskSpawnContext.shape;
 
@@ -44,21 +43,14 @@ export const SpawnBody = z
   })
   .optional();
 
-const ACTIVE_STATUSES = ['pending', 'delayed', 'queued', 'running'] as const;
+export const ListTasksQuery = z.strictObject({
+  /** Only the tasks of this motivational state. */
+  stateId: z.coerce.number().int().positive().optional(),
+  ...PageQuery,
+});
+
 /** Runs listed with a task, newest first. */
 const TASK_RUNS_SHOWN = 20;
-
-async function lockTask(em: SqlEntityManager, taskId: string): Promise<void> {
-  const rows = await em.execute<{ id: string }[]>('select id from motivational_task where id = ? for update', [taskId]);
-  if (rows.length === 0) throw new UnknownTaskError([taskId]);
-}
-
-async function assertNoActiveRun(em: SqlEntityManager, taskId: string): Promise<void> {
-  const active = await em.findOne(WorkflowRun, { task: taskId, status: { $in: [...ACTIVE_STATUSES] } }, { fields: ['id', 'status'] });
-  if (active) {
-    throw new ApiError(409, 'run_in_progress', `task ${taskId} already has run ${active.id} (${active.status}); send {"force": true} to spawn another`);
-  }
-}
 
 export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDeps): void {
   const logSpawned = (log: FastifyInstance['log'], run: SpawnedRun) =>
@@ -96,13 +88,23 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
     const { id } = parseInput(UuidParams, request.params, 'params');
     const { force, runAt, delayMs } = parseInput(SpawnBody, request.body ?? undefined, 'body') ?? { force: false };
     const runs = await controlPlane.em().transactional(async (em) => {
-      await lockTask(em, id);
-      if (!force) await assertNoActiveRun(em, id);
+      if (!force) await assertNoActiveRuns(em, [id]);
       return controlPlane.spawn([id], { em, ...(runAt ? { runAt } : {}), ...(delayMs !== undefined ? { delayMs } : {}) });
     });
     const run = runs[0]!;
     logSpawned(request.log, run);
     return reply.code(201).header('location', `/runs/${run.runId}`).send(run);
+  });
+
+  app.get('/tasks', async (request) => {
+    const query = parseInput(ListTasksQuery, request.query, 'query');
+    const after = query.cursor ? decodeCursor(query.cursor, z.uuid()) : null;
+    const rows = await controlPlane.em().find(
+      MotivationalTask,
+      { ...(query.stateId ? { motivationalState: query.stateId } : {}), ...afterCursor('createdAt', after) },
+      { populate: ['motivationalState'], orderBy: keysetOrder('createdAt'), limit: query.limit + 1 },
+    );
+    return toPage(rows, query.limit, (task) => [task.createdAt, task.id], (task) => taskListView(task, task.motivationalState));
   });
 
   app.get('/tasks/:id', async (request) => {

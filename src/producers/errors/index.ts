@@ -6,3 +6,4 @@ export * from './relation-not-loaded-error.js';
 export * from './unknown-task-error.js';
 export * from './unknown-workflow-error.js';
 export * from './invalid-spawn-time-error.js';
+export * from './run-in-progress-error.js';

@@ -85,7 +85,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   });
   let service: RunningService;
   try {
-    service = await startService(config, { log: silentLog, closeTimeoutMs: 5_000 });
+    service = await startService(config, { log: silentLog, closeTimeoutMs: 5_000, requireMigrated: options.migrated !== false });
   } catch (error) {
     await orm.close();
     await db.drop();
