@@ -17,7 +17,8 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { createAuthHook } from './auth.js';
 import { registerDashboard } from './dashboard/dashboard.js';
 import { errorBody, toApiError } from './errors.js';
-import { refuseChangesWhenReadOnly } from './request-guards.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
+import { refuseChangesWhenReadOnly, refuseForeignRequestsInDevelopment } from './request-guards.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMetricsRoutes } from './routes/metrics.routes.js';
 import { registerRunRoutes } from './routes/runs.routes.js';
@@ -47,6 +48,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // One line per request from the onResponse hook below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
+
+  // First, so no other hook or route runs for a foreign request (also covers the dashboard and the probes).
+  if (config.NYX_ADMIN_TOKEN === undefined) app.addHook('onRequest', refuseForeignRequestsInDevelopment);
+  registerJsonBodyParser(app, config.NYX_HTTP_MAX_DEPTH);
 
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };

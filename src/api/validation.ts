@@ -2,13 +2,35 @@
  * Request input through zod — the project's one schema language, the same
  * one the payload and the config use — so a bad body, parameter or query
  * string is a 400 that names the field and what was expected.
+ *
+ * Before zod sees a value, an iterative walk refuses what no schema should
+ * have to: text PostgreSQL cannot store (NUL, lone surrogates), the
+ * prototype-pollution keys, and — for `metadata` — the size limits of
+ * src/dto/input-limits.ts. (Body depth was bounded on the raw text, see
+ * json-body-parser.ts.)
  */
 import { z } from 'zod';
+import { findJsonInputProblem, type JsonInputProblem, type JsonLimits } from '../dto/input-limits.js';
+import { normalizeUuid } from '../dto/normalize-uuid.js';
 import { ApiError } from './errors.js';
 
 export type InputPart = 'body' | 'params' | 'query';
 
+/** The 400 for a value refused before parsing. */
+export function inputProblemError(problem: JsonInputProblem): ApiError {
+  const code = problem.kind === 'forbidden_key' ? 'forbidden_key' : problem.kind === 'nul' || problem.kind === 'lone_surrogate' ? 'unstorable_text' : 'input_limit_exceeded';
+  return new ApiError(400, code, problem.message);
+}
+
+/** Refuses `value` (found at `path`, e.g. `body.metadata`) when it crosses `limits`. */
+export function assertWithinLimits(value: unknown, path: string, limits: Readonly<JsonLimits>): void {
+  const problem = findJsonInputProblem(value, path, limits);
+  if (problem) throw inputProblemError(problem);
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, part: InputPart): z.output<S> {
+  const problem = findJsonInputProblem(value, part);
+  if (problem) throw inputProblemError(problem);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
@@ -18,4 +40,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, part:
   throw new ApiError(400, 'invalid_request', issues.join('; '));
 }
 
-export const UuidParams = z.strictObject({ id: z.uuid('a uuid') });
+/** A uuid in any case, normalised to lower case (how PostgreSQL prints it, and how ids are compared in code). */
+export const AnyCaseUuid = z.uuid('a uuid').transform(normalizeUuid);
+
+export const UuidParams = z.strictObject({ id: AnyCaseUuid });

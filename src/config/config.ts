@@ -152,6 +152,12 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_DASHBOARD_TRUNCATE: intFromEnv(16, 10_000_000).default(2_000),
   /** Largest HTTP request body, in bytes (larger: 413). @defaultValue 1048576 (1 MiB) */
   NYX_HTTP_BODY_LIMIT: intFromEnv(1_024, 100_000_000).default(1_048_576),
+  /**
+   * Deepest nesting of a JSON request body (the body itself is level 1;
+   * deeper: 400), checked on the raw text before it is parsed. `metadata`
+   * has its own, smaller limits (src/dto/input-limits.ts). @defaultValue 32
+   */
+  NYX_HTTP_MAX_DEPTH: intFromEnv(2, 1_000).default(32),
 });
 
 export type WorkerConfig = z.infer<typeof WorkerEnv>;

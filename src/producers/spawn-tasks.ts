@@ -22,10 +22,13 @@ import {
   type TaskSpawnContextWire,
   type TaskSpawnEnvelope,
 } from '../dto/index.js';
+import { findJsonInputProblem, METADATA_LIMITS } from '../dto/input-limits.js';
+import { normalizeUuid } from '../dto/normalize-uuid.js';
 import { insertSpawnedRuns, SPAWN_WRITE_CHUNK, type NewOutboxMessage, type NewRun } from '../outbox/outbox-sql.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidSpawnMetadataError } from './errors/invalid-spawn-metadata-error.js';
+import { NotPlainJsonError } from './errors/not-plain-json-error.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { UnknownTaskError } from './errors/unknown-task-error.js';
 import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
@@ -66,13 +69,15 @@ const MAX_BULLMQ_PRIORITY = 2_097_152;
 
 export async function spawnTasks<M extends object = never>(
   em: EntityManager,
-  taskIds: readonly string[],
+  requestedIds: readonly string[],
   options: SpawnOptions<M>,
 ): Promise<SpawnedRun[]> {
   const extraMetadata = checkExtraMetadata(options.metadata);
-  if (taskIds.length === 0) return [];
-  const malformed = taskIds.filter((id) => !UUID.test(id));
+  if (requestedIds.length === 0) return [];
+  const malformed = requestedIds.filter((id) => !UUID.test(id));
   if (malformed.length > 0) throw new UnknownTaskError(malformed);
+  // Loaded ids come back in lower case; compare (and record) them that way.
+  const taskIds = requestedIds.map(normalizeUuid);
 
   // A fork of our own, so no entity of this call stays in the caller's identity
   // map; it keeps the caller's transaction when there is one.
@@ -117,7 +122,10 @@ export async function spawnTasks<M extends object = never>(
 /** The caller's extra metadata, checked once per call, before anything is read or written. */
 function checkExtraMetadata(metadata: unknown): Record<string, JsonValue> | undefined {
   if (metadata === undefined) return undefined;
-  // Types can be bypassed (`any`, casts, JavaScript callers): walk the real value.
+  // The limits first (an iterative walk), then the recursive one. Types can be
+  // bypassed (`any`, casts, JavaScript callers): walk the real value.
+  const refused = findJsonInputProblem(metadata, 'metadata', METADATA_LIMITS);
+  if (refused) throw new NotPlainJsonError(refused.path, 'a value over the limits', refused.reason);
   assertPlainJson(metadata, 'metadata');
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new InvalidSpawnMetadataError(Array.isArray(metadata) ? 'an array' : metadata === null ? 'null' : `a ${typeof metadata}`);

@@ -8,6 +8,9 @@ import { buildWorkerRegistry } from './load-workflow-modules.js';
 import { startWorkerProcess } from './worker-process.js';
 import { planWorkerQueues } from './worker-queues.js';
 
+/** Longest a worker outlives its parent (the process that started it with an IPC channel), in ms. */
+export const ORPHAN_EXIT_MS = 900;
+
 export interface RunWorkerOptions {
   /** Write the resolved module URLs there on exit (used by the boundary test). */
   reportModulesTo?: string | undefined;
@@ -36,11 +39,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   process.send?.({ type: 'ready', pid: process.pid });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, timeoutMs = config.NYX_SHUTDOWN_TIMEOUT_MS) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, timeoutMs: config.NYX_SHUTDOWN_TIMEOUT_MS }, 'worker stopping: no new jobs, letting running ones finish');
-    const closing = handle.close(config.NYX_SHUTDOWN_TIMEOUT_MS);
+    log.info({ signal, timeoutMs }, 'worker stopping: no new jobs, letting running ones finish');
+    const closing = handle.close(timeoutMs);
     // From here on no new job is taken; a parent (the demo, tests) may wait for this.
     if (process.connected) process.send?.({ type: 'stopping', pid: process.pid });
     const outcome = await closing;
@@ -50,5 +53,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('disconnect', () => void stop('parent disconnected'));
+  // The IPC channel closes when the parent dies, even by SIGKILL. Its supervisor
+  // meant everything to stop: leave within ORPHAN_EXIT_MS, running jobs or not
+  // (their locks lapse and stalled-job recovery hands them to another worker).
+  process.on('disconnect', () => {
+    setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
+    void stop('parent gone', Math.min(config.NYX_SHUTDOWN_TIMEOUT_MS, ORPHAN_EXIT_MS / 2));
+  });
 }

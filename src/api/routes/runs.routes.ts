@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { RUN_STATUSES, WorkflowRun } from '../../entities/index.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError } from '../errors.js';
-import { parseInput, UuidParams } from '../validation.js';
+import { AnyCaseUuid, parseInput, UuidParams } from '../validation.js';
 import { runView } from '../views.js';
 
 /** Most runs per page. */
@@ -21,7 +21,16 @@ interface Cursor {
   id: string;
 }
 
-const CursorJson = z.tuple([z.iso.datetime(), z.uuid()]);
+/**
+ * PostgreSQL's timestamptz has no year 0 (`0000-01-01` is a valid ISO string
+ * and a valid JavaScript Date, and a 22008 error in the database), so a
+ * cursor's instant must lie in years 1–9999, what toISOString writes plainly.
+ */
+const CursorInstant = z.iso.datetime().refine((at) => {
+  const year = new Date(at).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}, 'an instant in years 1 to 9999');
+const CursorJson = z.tuple([CursorInstant, AnyCaseUuid]);
 
 export function encodeCursor(run: WorkflowRun): string {
   return Buffer.from(JSON.stringify([run.enqueuedAt.toISOString(), run.id])).toString('base64url');
@@ -44,7 +53,7 @@ export const ListRunsQuery = z.strictObject({
     .pipe(z.array(z.enum(RUN_STATUSES)).min(1))
     .optional(),
   workflow: z.string().min(1).max(64).optional(),
-  taskId: z.uuid().optional(),
+  taskId: AnyCaseUuid.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
   cursor: z.string().min(1).max(200).optional(),
 });
