@@ -75,12 +75,13 @@ describe('development mode: loopback only', () => {
   });
 
   it('same-origin browser requests and loopback origins work; a spawn from the page succeeds', async () => {
-    for (const headers of [
+    const browserHeaders: Record<string, string>[] = [
       { 'sec-fetch-site': 'same-origin', origin: `http://127.0.0.1:${port}` },
       { 'sec-fetch-site': 'none' },
       { origin: `http://localhost:${port}` },
       { origin: `http://[::1]:${port}` },
-    ]) {
+    ];
+    for (const headers of browserHeaders) {
       const response = await send('GET', `/tasks/${taskId}`, { host: `127.0.0.1:${port}`, ...headers });
       expect({ headers, status: response.status }).toEqual({ headers, status: 200 });
     }
