@@ -18,7 +18,7 @@ import { createAuthHook } from './auth.js';
 import { registerDashboard } from './dashboard/dashboard.js';
 import { errorBody, toApiError } from './errors.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
-import { refuseChangesWhenReadOnly, refuseForeignRequestsInDevelopment } from './request-guards.js';
+import { refuseChangesWhenReadOnly, refuseForeignRequestsInDevelopment, refuseUnstorableParameters } from './request-guards.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMetricsRoutes } from './routes/metrics.routes.js';
 import { registerRunRoutes } from './routes/runs.routes.js';
@@ -52,6 +52,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // First, so no other hook or route runs for a foreign request (also covers the dashboard and the probes).
   if (config.NYX_ADMIN_TOKEN === undefined) app.addHook('onRequest', refuseForeignRequestsInDevelopment);
   registerJsonBodyParser(app, config.NYX_HTTP_MAX_DEPTH);
+  app.addHook('preValidation', refuseUnstorableParameters);
 
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };

@@ -4,6 +4,7 @@
  * same JSON inside bull-board's scope (which has its own error handler).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findJsonInputProblem } from '../dto/input-limits.js';
 import { errorBody } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -81,4 +82,20 @@ export async function refuseForeignRequestsInDevelopment(request: FastifyRequest
   if (refusal === null) return;
   request.log.warn({ method: request.method, url: request.url, host, origin, site }, 'request refused: foreign host or site in development mode');
   await reply.code(403).send(errorBody('foreign_request', `${request.method} ${request.url.split('?')[0]} refused: ${refusal}`));
+}
+
+/**
+ * A `preValidation` hook for every route, bull-board's included: path
+ * parameters and query strings holding text PostgreSQL or Redis scripts
+ * cannot take as is (NUL, lone surrogates) or a pollution key are a 400
+ * naming the parameter, before any handler passes them on. (Bodies are
+ * checked by the JSON parser, see json-body-parser.ts.)
+ */
+export async function refuseUnstorableParameters(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  for (const [part, value] of [['params', request.params], ['query', request.query]] as const) {
+    const problem = findJsonInputProblem(value, part);
+    if (!problem) continue;
+    await reply.code(400).send(errorBody(problem.kind === 'forbidden_key' ? 'forbidden_key' : 'unstorable_text', problem.message));
+    return;
+  }
 }
