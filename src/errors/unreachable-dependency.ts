@@ -40,13 +40,14 @@ const REDIS_DOWN = /Stream isn't writeable|Connection is closed|Reached the max 
  *                                  (22003, 22008 year 0), bad text
  *                                  representation (22P02), invalid byte
  *                                  sequence / NUL (22021), bad JSON (22P05)
- *   54000                          program limit exceeded (an index row or   input: 400
- *                                  a value too large)
+ *   54000 54001                    program limit exceeded (an index row or   input: 400
+ *                                  a value too large; a JSON value nested
+ *                                  too deep for the server's stack)
  *   23505                          unique violation                          conflict: 409 (api/errors.ts)
  *   anything else                  (57P04 database dropped, 42xxx, 40001…)   neither: a 500, i.e. a bug
  */
 const PG_DOWN_STATES = /^(08(000|001|003|004|006|007)|57P0[1235]|53300)$/;
-const PG_INPUT_STATES = /^(08P01|22[0-9A-Z]{3}|54000)$/;
+const PG_INPUT_STATES = /^(08P01|22[0-9A-Z]{3}|5400[01])$/;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
