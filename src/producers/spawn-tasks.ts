@@ -122,11 +122,11 @@ export async function spawnTasks<M extends object = never>(
 /** The caller's extra metadata, checked once per call, before anything is read or written. */
 function checkExtraMetadata(metadata: unknown): Record<string, JsonValue> | undefined {
   if (metadata === undefined) return undefined;
-  // The limits first (an iterative walk), then the recursive one. Types can be
-  // bypassed (`any`, casts, JavaScript callers): walk the real value.
-  const refused = findJsonInputProblem(metadata, 'metadata', METADATA_LIMITS);
-  if (refused) throw new NotPlainJsonError(refused.path, 'a value over the limits', refused.reason);
+  // Types can be bypassed (`any`, casts, JavaScript callers): walk the real value
+  // (assertPlainJson stops at 64 levels, so it recurses safely), then the limits.
   assertPlainJson(metadata, 'metadata');
+  const refused = findJsonInputProblem(metadata, 'metadata', METADATA_LIMITS);
+  if (refused) throw new NotPlainJsonError(refused.path, 'a value over the input limits', refused.reason);
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new InvalidSpawnMetadataError(Array.isArray(metadata) ? 'an array' : metadata === null ? 'null' : `a ${typeof metadata}`);
   }
