@@ -3,11 +3,12 @@
  * one the payload and the config use — so a bad body, parameter or query
  * string is a 400 that names the field and what was expected.
  *
- * Before zod sees a value, an iterative walk refuses what no schema should
- * have to: text PostgreSQL cannot store (NUL, lone surrogates), the
- * prototype-pollution keys, and — for `metadata` — the size limits of
- * src/dto/input-limits.ts. (Body depth was bounded on the raw text, see
- * json-body-parser.ts.)
+ * Before zod sees a value, iterative walks have refused what no schema
+ * should have to: text PostgreSQL cannot store (NUL, lone surrogates) and
+ * the prototype-pollution keys — in bodies by the JSON parser, whose raw
+ * scan also bounded the depth (json-body-parser.ts), in parameters and
+ * query strings by a hook on every route (request-guards.ts). Routes add
+ * the `metadata` limits of src/dto/input-limits.ts with `assertWithinLimits`.
  */
 import { z } from 'zod';
 import { findJsonInputProblem, type JsonInputProblem, type JsonLimits } from '../dto/input-limits.js';
@@ -29,8 +30,6 @@ export function assertWithinLimits(value: unknown, path: string, limits: Readonl
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, part: InputPart): z.output<S> {
-  const problem = findJsonInputProblem(value, part);
-  if (problem) throw inputProblemError(problem);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
