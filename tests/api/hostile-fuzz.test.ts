@@ -256,8 +256,9 @@ describe('hostile clients against nyx start (real process)', () => {
   it(`the deep-nesting request ${DEEP_REPEATS} times: 4xx every time, RSS growth under ${DEEP_RSS_BOUND_MIB} MiB`, async () => {
     const body = deepMetadataBody(seeds.stateId, 20_000);
     expect(body.length).toBeGreaterThan(40_000);
-    // Warm-up: first requests allocate what any request does (JIT, pools, caches).
-    for (let i = 0; i < 20; i++) await authed('POST', '/tasks', body);
+    // Warm-up: the first requests grow the heap to its working size (JIT, pools, young generation),
+    // which is not a leak; growth is measured from there (issue 15: +975 MiB over 6,000 requests).
+    for (let i = 0; i < 100; i++) await authed('POST', '/tasks', body);
     const before = rssBytes(child.pid!);
     const statuses = new Map<number, number>();
     let next = 0;
