@@ -11,6 +11,8 @@ import { seedTasks } from '../../src/demo/seed.js';
 import { METADATA_LIMITS } from '../../src/dto/input-limits.js';
 import { OutboxMessage, WorkflowRun } from '../../src/entities/index.js';
 import { InvalidTaskContextError, NotPlainJsonError } from '../../src/producers/errors/index.js';
+import { extractTaskContext } from '../../src/producers/extract-task-context.js';
+import { loadSpawnableTasks } from '../../src/producers/load-spawnable-tasks.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
 import { defaultRegistry } from '../../src/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
@@ -61,6 +63,27 @@ describe('spawnTasks and stored data', () => {
     await expect(spawnTasks(orm.em, [taskId!], { ...options, metadata: deep as never })).rejects.toThrow(NotPlainJsonError);
     await expect(spawnTasks(orm.em, [taskId!], { ...options, metadata: { note: 'nul\u0000' } as never })).rejects.toThrow(/metadata\.note.*NUL/);
     expect(await runsOf(taskId!)).toBe(0);
+  });
+
+  // PostgreSQL cannot hold these, so they reach extraction only from memory (a task the application just built or changed).
+  it.each([
+    ['a NUL in the prompt', (task: { generatedPrompt: string }) => (task.generatedPrompt = 'a\u0000b'), 'generatedPrompt', /NUL/],
+    ['a lone surrogate in the prompt', (task: { generatedPrompt: string }) => (task.generatedPrompt = 'half \ud83d'), 'generatedPrompt', /lone UTF-16 surrogate/],
+    ['a lone surrogate in metadata', (task: { metadata: unknown }) => (task.metadata = { notes: ['\udc00'] }), 'metadata.notes[0]', /lone UTF-16 surrogate/],
+  ] as const)('extraction refuses %s, naming the field, instead of letting the driver rewrite it', async (_what, spoil, path, reason) => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const [task] = await loadSpawnableTasks(orm.em.fork(), [taskId!]);
+    spoil(task as never);
+    const error = (() => {
+      try {
+        extractTaskContext(task!);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidTaskContextError);
+    expect((error as InvalidTaskContextError).fields).toEqual([{ path, message: expect.stringMatching(reason) }]);
   });
 
   it('upper-case task ids are the same tasks; runs and rows carry the lower-case id', async () => {
