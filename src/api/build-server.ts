@@ -17,7 +17,8 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { createAuthHook } from './auth.js';
 import { registerDashboard } from './dashboard/dashboard.js';
 import { errorBody, toApiError } from './errors.js';
-import { refuseChangesWhenReadOnly } from './request-guards.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
+import { refuseChangesWhenReadOnly, refuseForeignRequestsInDevelopment, refuseUnstorableParameters } from './request-guards.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMetricsRoutes } from './routes/metrics.routes.js';
 import { registerRunControlRoutes } from './routes/run-control.routes.js';
@@ -51,6 +52,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // One line per request from the onResponse hook below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
+
+  // First, so no other hook or route runs for a foreign request (also covers the dashboard and the probes).
+  if (config.adminToken === undefined) app.addHook('onRequest', refuseForeignRequestsInDevelopment);
+  registerJsonBodyParser(app, config.httpMaxDepth);
+  app.addHook('preValidation', refuseUnstorableParameters);
 
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };

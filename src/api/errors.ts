@@ -2,8 +2,9 @@
  * Every error the HTTP API answers with is `{ error: { code, message } }` and
  * a status that says what the caller can do about it:
  *
- *   400 bad input (body, params, query; a task no workflow can run) — fix the request
+ *   400 bad input (body, params, query; a task no workflow can run; a value the database refused) — fix the request
  *   401 missing or wrong token — authenticate
+ *   403 development mode: a foreign Host or a cross-site request (request-guards.ts)
  *   404 unknown id — check the id
  *   405 read-only mode (NYX_READ_ONLY) — nothing changes through this service
  *   409 conflict (duplicate id, a run already in progress) — look at the current state
@@ -17,7 +18,7 @@
  * what it means.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { unreachableDependency } from '../errors/unreachable-dependency.js';
+import { databaseRefusedInput, unreachableDependency } from '../errors/unreachable-dependency.js';
 import { isNyxError, type ErrorKind } from '../errors/nyx-error.js';
 
 /** The HTTP status for each kind of catalogue error (see the table in nyx-error.ts). */
@@ -67,6 +68,9 @@ export function toApiError(error: unknown): ApiError {
     const detail = (error as { detail?: string }).detail;
     return new ApiError(409, 'conflict', detail ? `already exists: ${detail}` : 'already exists', {}, { cause: error });
   }
+  // Before the 503 check: a protocol violation (08P01) caused by the input is not an outage.
+  const refused = databaseRefusedInput(error);
+  if (refused) return new ApiError(400, 'invalid_value', `the database refused a value of this request (SQLSTATE ${refused}); nothing was changed`, {}, { cause: error });
   const dependency = unreachableDependency(error);
   if (dependency) {
     const what = dependency === 'postgres' ? 'PostgreSQL' : 'Redis';

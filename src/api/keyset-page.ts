@@ -36,9 +36,19 @@ export function encodeCursor(at: Date, id: KeysetId): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 }
 
+/**
+ * PostgreSQL's timestamptz has no year 0 (`0000-01-01` is a valid ISO string
+ * and a valid JavaScript Date, and a 22008 error in the database), so a
+ * cursor's instant must lie in years 1–9999, what toISOString writes plainly.
+ */
+const CursorInstant = z.iso.datetime().refine((at) => {
+  const year = new Date(at).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}, 'an instant in years 1 to 9999');
+
 export function decodeCursor<I extends KeysetId>(raw: string, id: z.ZodType<I>): Keyset<I> {
   try {
-    const [at, key] = z.tuple([z.iso.datetime(), id]).parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    const [at, key] = z.tuple([CursorInstant, id]).parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
     return { at: new Date(at), id: key as I };
   } catch {
     throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor returned by this API (use nextCursor as is)');

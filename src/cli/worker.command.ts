@@ -8,6 +8,12 @@ import { intOption } from './options.js';
  * `nyx worker` re-executes itself as workers/main in a fresh process:
  * the CLI module graph includes control-plane code, and a worker must start
  * from an entry point that never loads it.
+ *
+ * The child gets an IPC channel for one reason: it closes when this process
+ * dies, however it dies. SIGTERM/SIGINT are forwarded (the worker drains),
+ * but a SIGKILL — what a supervisor sends after its timeout — cannot be, and
+ * the closed channel is then what makes the worker exit (within a second,
+ * see run-worker.ts) instead of running on under PID 1 with old settings.
  */
 export function registerWorkerCommand(program: Command): void {
   program
@@ -17,7 +23,7 @@ export function registerWorkerCommand(program: Command): void {
     .action((opts: { concurrency?: number }) => {
       const env = { ...process.env };
       if (opts.concurrency) env.NYX_WORKER_CONCURRENCY = String(opts.concurrency);
-      const child = spawn(process.execPath, [...workerExecArgv(workflowModulesOf(env)), WORKER_ENTRY], { stdio: 'inherit', env });
+      const child = spawn(process.execPath, [...workerExecArgv(workflowModulesOf(env)), WORKER_ENTRY], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
       for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     });

@@ -40,6 +40,7 @@ export const CONFIG_DEFAULTS = {
   dashboardRedact: [] as string[],
   dashboardTruncate: 2_000,
   httpBodyLimit: 1_048_576,
+  httpMaxDepth: 32,
   abortGraceMs: 2_000,
   stopPollMs: 500,
   workerMaxZombies: 20,
@@ -245,6 +246,12 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_DASHBOARD_TRUNCATE: intFromEnv(16, 10_000_000).default(CONFIG_DEFAULTS.dashboardTruncate),
   /** Largest HTTP request body, in bytes (larger: 413). @defaultValue 1048576 (1 MiB) */
   NYX_HTTP_BODY_LIMIT: intFromEnv(1_024, 100_000_000).default(CONFIG_DEFAULTS.httpBodyLimit),
+  /**
+   * Deepest nesting of a JSON request body (the body itself is level 1;
+   * deeper: 400), checked on the raw text before it is parsed. `metadata`
+   * has its own, smaller limits (src/dto/input-limits.ts). @defaultValue 32
+   */
+  NYX_HTTP_MAX_DEPTH: intFromEnv(2, 1_000).default(CONFIG_DEFAULTS.httpMaxDepth),
 });
 
 type WorkerEnv = z.infer<typeof WorkerEnv>;
@@ -292,6 +299,7 @@ export const CONTROL_PLANE_ENV_NAMES = {
   dashboardRedact: 'NYX_DASHBOARD_REDACT',
   dashboardTruncate: 'NYX_DASHBOARD_TRUNCATE',
   httpBodyLimit: 'NYX_HTTP_BODY_LIMIT',
+  httpMaxDepth: 'NYX_HTTP_MAX_DEPTH',
   schedulerTickMs: 'NYX_SCHEDULER_TICK_MS',
   scheduleMisfireMs: 'NYX_SCHEDULE_MISFIRE_MS',
   reconcileIntervalMs: 'NYX_RECONCILE_INTERVAL_MS',

@@ -23,8 +23,32 @@ function isOrmConnectionException(error: unknown): boolean {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** ioredis (and BullMQ on it) when Redis is away and commands fail fast. */
 const REDIS_DOWN = /Stream isn't writeable|Connection is closed|Reached the max retries per request|enableOfflineQueue|connect ECONNREFUSED .*:6379/i;
-/** PostgreSQL SQLSTATE classes: 08 connection exception, 57P0x server shutting down, 53300 too many connections. */
-const PG_DOWN_STATES = /^(08|57P0|53300)/;
+/**
+ * PostgreSQL errors by SQLSTATE (appendix A of its manual), as this module
+ * classifies them:
+ *
+ *   SQLSTATE                       meaning                                   classified
+ *   08000 08001 08003 08004        connection exception (cannot connect,     unavailable: 503, retry later
+ *   08006 08007                    connection lost, …)
+ *   08P01                          protocol violation: the server got a      input: 400 — retrying the same
+ *                                  malformed message; what causes it here    input fails the same way
+ *                                  is a NUL in a statement's text (the
+ *                                  server reads the text as a C string)
+ *   57P01 57P02 57P03 57P05        admin/crash shutdown, cannot connect      unavailable
+ *                                  now (starting up), idle session timeout
+ *   53300                          too many connections                      unavailable
+ *   22xxx                          data exception: a value out of range      input: 400
+ *                                  (22003, 22008 year 0), bad text
+ *                                  representation (22P02), invalid byte
+ *                                  sequence / NUL (22021), bad JSON (22P05)
+ *   54000 54001                    program limit exceeded (an index row or   input: 400
+ *                                  a value too large; a JSON value nested
+ *                                  too deep for the server's stack)
+ *   23505                          unique violation                          conflict: 409 (api/errors.ts)
+ *   anything else                  (57P04 database dropped, 42xxx, 40001…)   neither: a 500, i.e. a bug
+ */
+const PG_DOWN_STATES = /^(08(000|001|003|004|006|007)|57P0[1235]|53300)$/;
+const PG_INPUT_STATES = /^(08P01|22[0-9A-Z]{3}|5400[01])$/;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -43,6 +67,19 @@ export function unreachableDependency(error: unknown): 'postgres' | 'redis' | nu
     // Redis commands fail fast with the messages above (offline queue off); a raw socket error is the database's.
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'postgres';
     if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(text)) return 'postgres';
+  }
+  return null;
+}
+
+/**
+ * The SQLSTATE when PostgreSQL refused a statement because of a value it
+ * was given (see the table above), or null. The input was refused, nothing
+ * was written, and sending it again would fail again.
+ */
+export function databaseRefusedInput(error: unknown): string | null {
+  for (const e of causes(error)) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && PG_INPUT_STATES.test(code)) return code;
   }
   return null;
 }

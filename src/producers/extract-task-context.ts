@@ -8,6 +8,7 @@
 import { wrap, type Loaded } from '@mikro-orm/core';
 import { z } from 'zod';
 import { TaskSpawnContext, type TaskSpawnContextWire } from '../dto/index.js';
+import { findJsonInputProblem, METADATA_LIMITS, textProblem, type JsonInputProblem } from '../dto/input-limits.js';
 import type { MotivationalTask } from '../entities/index.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidTaskContextError } from './errors/invalid-task-context-error.js';
@@ -31,6 +32,9 @@ export function extractTaskContextAndWire(task: SpawnableTask): ExtractedTaskCon
   if (!state || !wrap(state, true).isInitialized()) {
     throw new RelationNotLoadedError(task.id, 'motivationalState');
   }
+  // Before any walk that recurses (assertPlainJson, zod's z.json()): stored data may come from any writer.
+  const refused = findStoredInputProblem(task, state.motivationType);
+  if (refused) throw new InvalidTaskContextError(task.id, [{ path: refused.path, message: refused.reason }]);
   if (task.metadata != null) assertPlainJson(task.metadata, `task ${task.id} metadata`);
   const candidate = {
     taskId: task.id,
@@ -61,4 +65,18 @@ function encodeOrExplain(taskId: string, candidate: unknown) {
 function invalid(taskId: string, error: z.ZodError): InvalidTaskContextError {
   const fields = error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
   return new InvalidTaskContextError(taskId, fields, { cause: error });
+}
+
+/**
+ * The API's checks again, on what was read back: text that cannot travel
+ * unchanged (NUL, lone surrogates) and metadata over METADATA_LIMITS. A task
+ * written by another program, or before these limits existed, is refused
+ * with the field named instead of overflowing a parser.
+ */
+function findStoredInputProblem(task: SpawnableTask, motivationType: string): JsonInputProblem | null {
+  return (
+    (typeof task.generatedPrompt === 'string' ? textProblem(task.generatedPrompt, 'generatedPrompt') : null) ??
+    (typeof motivationType === 'string' ? textProblem(motivationType, 'motivationType') : null) ??
+    (task.metadata != null ? findJsonInputProblem(task.metadata, 'metadata', METADATA_LIMITS) : null)
+  );
 }

@@ -2,9 +2,18 @@
  * Loads tasks with their motivational state in one joined query per chunk of
  * ids — a constant number of statements however many tasks, never one per
  * task (the N+1 a lazy relation would cause).
+ *
+ * Stored metadata nested thousands of levels deep (written by another
+ * program: jsonb takes it) overflows the stack inside MikroORM's hydration
+ * (it JSON.stringifies JSON columns), before extraction could refuse it.
+ * Only then, a second statement asks PostgreSQL which task it was, so the
+ * answer names the task and the limit instead of a RangeError.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { METADATA_LIMITS } from '../dto/input-limits.js';
 import { MotivationalTask } from '../entities/index.js';
+import { InvalidTaskContextError } from './errors/invalid-task-context-error.js';
 import { UnknownTaskError } from './errors/unknown-task-error.js';
 import type { SpawnableTask } from './extract-task-context.js';
 
@@ -15,11 +24,15 @@ export async function loadSpawnableTasks(em: EntityManager, taskIds: readonly st
   const loaded: SpawnableTask[] = [];
   for (let i = 0; i < taskIds.length; i += LOAD_CHUNK_SIZE) {
     const chunk = taskIds.slice(i, i + LOAD_CHUNK_SIZE);
-    const tasks = await em.find(
-      MotivationalTask,
-      { id: { $in: chunk } },
-      { populate: ['motivationalState'], strategy: 'joined' },
-    );
+    let tasks: SpawnableTask[];
+    try {
+      tasks = await em.find(MotivationalTask, { id: { $in: chunk } }, { populate: ['motivationalState'], strategy: 'joined' });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const [deep] = await selectTasksWithDeepMetadata(em as SqlEntityManager, chunk, METADATA_LIMITS.maxDepth);
+      if (deep === undefined) throw error;
+      throw new InvalidTaskContextError(deep, [{ path: 'metadata', message: `nested deeper than the limit of ${METADATA_LIMITS.maxDepth} levels (too deep to load)` }], { cause: error });
+    }
     loaded.push(...tasks);
   }
   const found = new Set(loaded.map((task) => task.id));
@@ -28,4 +41,17 @@ export async function loadSpawnableTasks(em: EntityManager, taskIds: readonly st
   // Same order as asked, so runs are created (and their jobs relayed) in that order.
   const byId = new Map(loaded.map((task) => [task.id, task]));
   return taskIds.map((id) => byId.get(id)!);
+}
+
+/**
+ * Ids among `ids` whose metadata holds a container below `maxDepth` levels
+ * (the metadata object is level 1): jsonpath's `.**{n}` visits level n only,
+ * so PostgreSQL walks no deeper than the limit.
+ */
+async function selectTasksWithDeepMetadata(em: SqlEntityManager, ids: readonly string[], maxDepth: number): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from motivational_task where id = any(?::uuid[]) and jsonb_path_exists(metadata, ?::jsonpath)`,
+    [`{${ids.join(',')}}`, `strict $.**{${maxDepth}} ? (@.type() == "object" || @.type() == "array")`],
+  );
+  return rows.map((row) => row.id);
 }

@@ -23,11 +23,13 @@ import {
   type TaskSpawnContextWire,
   type TaskSpawnEnvelope,
 } from '../dto/index.js';
+import { findJsonInputProblem, METADATA_LIMITS } from '../dto/input-limits.js';
 import { insertSpawnedRuns, SPAWN_WRITE_CHUNK, type NewOutboxMessage, type NewRun } from '../outbox/outbox-sql.js';
 import type { WorkflowRegistry } from '../workflows/registry.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidSpawnMetadataError } from './errors/invalid-spawn-metadata-error.js';
 import { InvalidSpawnTimeError } from './errors/invalid-spawn-time-error.js';
+import { NotPlainJsonError } from './errors/not-plain-json-error.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { UnknownTaskError } from './errors/unknown-task-error.js';
 import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
@@ -150,8 +152,11 @@ function dueTimeOf({ runAt, delayMs }: { runAt?: unknown; delayMs?: unknown }): 
 /** The caller's extra metadata, checked once per call, before anything is read or written. */
 function checkExtraMetadata(metadata: unknown): Record<string, JsonValue> | undefined {
   if (metadata === undefined) return undefined;
-  // Types can be bypassed (`any`, casts, JavaScript callers): walk the real value.
+  // Types can be bypassed (`any`, casts, JavaScript callers): walk the real value
+  // (assertPlainJson stops at 64 levels, so it recurses safely), then the limits.
   assertPlainJson(metadata, 'metadata');
+  const refused = findJsonInputProblem(metadata, 'metadata', METADATA_LIMITS);
+  if (refused) throw new NotPlainJsonError(refused.path, 'a value over the input limits', refused.reason);
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new InvalidSpawnMetadataError(Array.isArray(metadata) ? 'an array' : metadata === null ? 'null' : `a ${typeof metadata}`);
   }

@@ -9,6 +9,9 @@ import { startWorker } from './start-worker.js';
 /** Exit code of a worker that recycled itself (too many zombies): EX_TEMPFAIL, "restart me". */
 export const RECYCLE_EXIT_CODE = 75;
 
+/** Longest a worker outlives its parent (the process that started it with an IPC channel), in ms. */
+export const ORPHAN_EXIT_MS = 900;
+
 export interface RunWorkerOptions {
   /** Write the resolved module URLs there on exit (used by the boundary test). */
   reportModulesTo?: string | undefined;
@@ -50,11 +53,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   process.send?.({ type: 'ready', pid: process.pid });
 
   let stopping = false;
-  async function stop(signal: string, exitCode = 0): Promise<void> {
+  async function stop(signal: string, exitCode = 0, timeoutMs = config.shutdownTimeoutMs): Promise<void> {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'worker stopping: no new jobs, letting running ones finish');
-    const closing = handle.close(config.shutdownTimeoutMs);
+    log.info({ signal, timeoutMs }, 'worker stopping: no new jobs, letting running ones finish');
+    const closing = handle.close(timeoutMs);
     // From here on no new job is taken; a parent (the demo, tests) may wait for this.
     if (process.connected) process.send?.({ type: 'stopping', pid: process.pid });
     const outcome = await closing;
@@ -64,5 +67,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('disconnect', () => void stop('parent disconnected'));
+  // The IPC channel closes when the parent dies, even by SIGKILL. Its supervisor
+  // meant everything to stop: leave within ORPHAN_EXIT_MS, running jobs or not
+  // (their locks lapse and stalled-job recovery hands them to another worker).
+  process.on('disconnect', () => {
+    setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
+    void stop('parent gone', 0, Math.min(config.shutdownTimeoutMs, ORPHAN_EXIT_MS / 2));
+  });
 }

@@ -11,7 +11,7 @@ import { RUN_STATUSES, WorkflowRun } from '../../entities/index.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError } from '../errors.js';
 import { afterCursor, decodeCursor, keysetOrder, PageQuery, toPage, type Page } from '../keyset-page.js';
-import { parseInput, UuidParams } from '../validation.js';
+import { AnyCaseUuid, parseInput, UuidParams } from '../validation.js';
 import { runView } from '../views.js';
 
 export { MAX_PAGE } from '../keyset-page.js';
@@ -24,7 +24,7 @@ export const ListRunsQuery = z.strictObject({
     .pipe(z.array(z.enum(RUN_STATUSES)).min(1))
     .optional(),
   workflow: z.string().min(1).max(64).optional(),
-  taskId: z.uuid().optional(),
+  taskId: AnyCaseUuid.optional(),
   ...PageQuery,
 });
 export type ListRunsQuery = z.output<typeof ListRunsQuery>;

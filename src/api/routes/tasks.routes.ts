@@ -14,15 +14,16 @@ import { assertNoActiveRuns } from '../../producers/guard-active-runs.js';
 import type { SpawnedRun } from '../../producers/spawn-tasks.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError } from '../errors.js';
+import { METADATA_LIMITS } from '../../dto/input-limits.js';
 import { afterCursor, decodeCursor, keysetOrder, PageQuery, toPage } from '../keyset-page.js';
-import { parseInput, UuidParams } from '../validation.js';
+import { AnyCaseUuid, assertWithinLimits, parseInput, UuidParams } from '../validation.js';
 import { taskListView, taskView } from '../views.js';
 
 const shape = TaskSpawnContext.shape;
 
 export const CreateTaskBody = z.strictObject({
   /** Client-chosen id (makes a retried POST detectable: the second one is a 409). @defaultValue a new uuid */
-  id: z.uuid().optional(),
+  id: AnyCaseUuid.optional(),
   motivationalStateId: z.number().int().positive(),
   generatedPrompt: shape.generatedPrompt,
   taskPriority: shape.priority,
@@ -57,6 +58,8 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
     log.info({ runId: run.runId, jobId: run.runId, taskId: run.taskId, workflow: run.workflow }, 'run spawned');
 
   app.post('/tasks', async (request, reply) => {
+    // Before zod: its recursive z.json() is what these limits protect, and the producer applies the same ones at spawn.
+    assertWithinLimits((request.body as { metadata?: unknown } | null | undefined)?.metadata, 'body.metadata', METADATA_LIMITS);
     const body = parseInput(CreateTaskBody, request.body, 'body');
     const created = await controlPlane.em().transactional(async (em) => {
       const state = await em.findOne(MotivationalState, { id: body.motivationalStateId });
