@@ -12,7 +12,7 @@
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { RunJobPolicy } from '../dto/index.js';
-import { FINAL_RUN_STATUSES_SQL } from '../entities/index.js';
+import { FINAL_RUN_STATUSES_SQL } from '../dto/run-status.js';
 import { pgArrayLiteral } from './pg-array.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';

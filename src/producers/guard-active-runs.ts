@@ -8,7 +8,7 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { isUuid } from '../dto/uuid.js';
+import { isUuid, normalizeUuid } from '../dto/uuid.js';
 import { WorkflowRun } from '../entities/index.js';
 import { RunInProgressError, UnknownTaskError } from './errors/index.js';
 
@@ -38,6 +38,8 @@ export async function assertNoActiveRuns(em: EntityManager, taskIds: readonly st
   if (!em.isInTransaction()) throw new Error('assertNoActiveRuns must run inside the spawn\'s transaction (the lock is what makes it hold)');
   if (taskIds.length === 0) return;
   const sql = em as SqlEntityManager;
+  // Any case in; the database answers in lower case, so compare that way.
+  taskIds = taskIds.map((id) => normalizeUuid(id) ?? id);
   await lockTasks(sql, taskIds);
   const active = await sql.findOne(
     WorkflowRun,

@@ -25,7 +25,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowFailure, WorkflowOutcome } from '../dto/index.js';
 import { cutToBytes, findUnstorableOutcome, toStorableText } from '../dto/storable.js';
-import { isFinalRunStatus } from '../entities/index.js';
+import { isFinalRunStatus } from '../dto/run-status.js';
 import { unreachableDependency } from '../errors/unreachable-dependency.js';
 import { collapseOutcomes, readRunStates, recordOutcomes, waitForRelays, type RunState } from './record-outcomes-sql.js';
 

@@ -20,7 +20,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowOutcome } from '../dto/index.js';
 import { INT32_MAX } from '../dto/storable.js';
-import { FINAL_RUN_STATUSES_SQL } from '../entities/index.js';
+import { FINAL_RUN_STATUSES_SQL } from '../dto/run-status.js';
 
 /** One row of the statement's recordset (column names as in the SQL). */
 interface Row {

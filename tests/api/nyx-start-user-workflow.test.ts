@@ -17,7 +17,7 @@ import { apiClient, TEST_TOKEN, type ApiClient } from './support/api-harness.js'
 const WORKFLOW_MODULE = fileURLToPath(new URL('../workflows/support/echo-metadata.workflow.ts', import.meta.url));
 
 function runNyx(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['bin/nyx.js', ...args], { env: { ...env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
   child.stdout!.on('data', keep);

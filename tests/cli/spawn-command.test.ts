@@ -39,7 +39,8 @@ describe('nyx spawn', () => {
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
 
     const second = await runNyxCli(['spawn', taskId], env);
-    expect(second.code).toBe(1);
+    // RunInProgressError is kind `conflict`: exit 2, like every refusal the caller can act on.
+    expect(second.code).toBe(2);
     expect(second.stdout).toBe('');
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toContain(`task ${taskId} already has run ${runId}`);
@@ -56,7 +57,7 @@ describe('nyx spawn', () => {
     const [busy, idle] = [await createTask(), await createTask()];
     expect((await runNyxCli(['spawn', busy], env)).code).toBe(0);
     const both = await runNyxCli(['spawn', idle, busy], env);
-    expect(both.code).toBe(1);
+    expect(both.code).toBe(2);
     expect(both.stderr).toContain(`task ${busy} already has run`);
     expect(await t.orm.em.fork().count(WorkflowRun, { task: idle })).toBe(0);
   });

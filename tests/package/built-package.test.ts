@@ -190,7 +190,7 @@ describe('the nyx bin on an older Node', () => {
     for (const args of [['--version'], ['worker']]) {
       const result = runBin(node!, args);
       expect({ args, status: result.status, stdout: result.stdout }).toEqual({ args, status: 2, stdout: '' });
-      expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^nyx needs Node >= 22\.17 \(this is Node \d+\.\d+\.\d+\)$/)]);
+      expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^nyx: needs Node >= 22\.17, but \S+ is Node \d+\.\d+\.\d+\. /)]);
     }
   });
 });
