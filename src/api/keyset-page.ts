@@ -49,7 +49,7 @@ const CursorInstant = z.iso.datetime().refine((at) => {
 export function decodeCursor<I extends KeysetId>(raw: string, id: z.ZodType<I>): Keyset<I> {
   try {
     const [at, key] = z.tuple([CursorInstant, id]).parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-    return { at: new Date(at), id: key as I };
+    return { at: new Date(at), id: key };
   } catch {
     throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor returned by this API (use nextCursor as is)');
   }

@@ -3,7 +3,6 @@
  * running control plane: it opens the database and Redis itself, and a
  * redrive relays the re-queued runs at once (a running `nyx start` would too).
  */
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
@@ -15,7 +14,6 @@ import {
   showDeadLetter,
   type RedriveAllResult,
 } from '../dead-letters/index.js';
-import { assertMigrated } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
 import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
 import { action } from './exit.js';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
-import { assertMigrated } from '../db/orm.js';
 import { RunInProgressError } from '../producers/errors/index.js';
 import { assertNoActiveRuns } from '../producers/guard-active-runs.js';
 import { createLogger } from '../logging/logger.js';

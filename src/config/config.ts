@@ -338,7 +338,7 @@ function rename<Env extends { REDIS_URL?: string | undefined }, Names extends Re
   env: Env,
   names: Names,
 ): Omit<Renamed<Env, Names>, 'redisUrl'> & RedisSetting {
-  const out = Object.fromEntries(Object.entries(names).map(([option, variable]) => [option, env[variable as keyof Env]]));
+  const out = Object.fromEntries(Object.entries(names).map(([option, variable]) => [option, env[variable]]));
   return { ...out, redisUrl: env.REDIS_URL ?? CONFIG_DEFAULTS.redisUrl, redisUrlSet: env.REDIS_URL !== undefined } as never;
 }
 

@@ -244,7 +244,7 @@ export class ControlPlane {
       ...(request as SpawnRequestOptions<M>),
       registry: this.#options.registry,
       maxPayloadBytes: this.#options.config.maxPayloadBytes,
-      queueFor: this.#naming.workflowQueue,
+      queueFor: (motivationType) => this.#naming.workflowQueue(motivationType),
     });
     if (runs.length > 0) this.afterOutboxWrite(em);
     return runs;

@@ -36,7 +36,7 @@ const FINAL = FINAL_RUN_STATUSES_SQL;
 export async function stopRuns(em: SqlEntityManager, runIds: readonly string[], status: StopStatus, error: string, at: Date): Promise<StopResult> {
   const ids = `{${runIds.join(',')}}`;
   return em.transactional(async (tx) => {
-    const t = tx as SqlEntityManager;
+    const t = tx;
     await t.execute(
       `update outbox_message set dispatched_at = ? where run_id = any(?::uuid[]) and dispatched_at is null
           and run_id in (select id from workflow_run where id = any(?::uuid[]) and status not in ${FINAL})`,

@@ -46,7 +46,7 @@ export class RunControl {
   }
 
   async client(): Promise<RunControlClient> {
-    return (await this.options.anyQueue().getBackend().client) as unknown as RunControlClient;
+    return await this.options.anyQueue().getBackend().client;
   }
 
   /** Cancels runs: final status `cancelled`, never retried. */

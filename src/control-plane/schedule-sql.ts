@@ -28,7 +28,7 @@ export interface ScheduleWithLastFire extends ScheduleRow {
 type Raw = Record<string, unknown>;
 
 const uuidArray = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : String(value ?? '{}').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  Array.isArray(value) ? value.map(String) : (typeof value === 'string' ? value : '{}').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
 
 function toSchedule(row: Raw): ScheduleRow {
   return {

@@ -82,7 +82,7 @@ export class Scheduler {
     let runIds: string[] | null;
     try {
       runIds = await this.options.em().transactional(async (tx) => {
-        const t = tx as SqlEntityManager;
+        const t = tx;
         if (!(await claimSlot(t, schedule.id, slot, firedAt))) return null;
         const ids = await this.options.spawn(t, schedule.taskIds);
         await recordFire(t, schedule.id, slot, ids, null);
@@ -92,7 +92,7 @@ export class Scheduler {
     } catch (error) {
       this.options.log.error({ err: error, schedule: schedule.name, slot }, 'scheduler: spawn of a slot failed; recorded, not retried');
       await this.options.em().transactional(async (tx) => {
-        const t = tx as SqlEntityManager;
+        const t = tx;
         if (await claimSlot(t, schedule.id, slot, firedAt)) await recordFire(t, schedule.id, slot, [], (error as Error).message.slice(0, 4_000));
         await advanceLastSlot(t, schedule.id, slot);
       });

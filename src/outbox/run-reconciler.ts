@@ -177,10 +177,10 @@ export class RunReconciler {
     let afterId: string | null = null;
     for (;;) {
       const batch = await this.options.em().transactional(async (tx) => {
-        const candidates = await claimReconcileBatch(tx as SqlEntityManager, { sentBefore, afterId, limit: this.options.batchSize });
+        const candidates = await claimReconcileBatch(tx, { sentBefore, afterId, limit: this.options.batchSize });
         if (candidates.length === 0) return { candidates, resent: [] as string[], roundTrips: 0 };
         const { missing, roundTrips } = await this.#missingJobs(candidates);
-        const resent = missing.length > 0 ? await resendRuns(tx as SqlEntityManager, missing) : [];
+        const resent = missing.length > 0 ? await resendRuns(tx, missing) : [];
         return { candidates, resent, roundTrips };
       });
       pass.batches += 1;

@@ -23,7 +23,7 @@ export class WakeAfterCommit implements EventSubscriber {
   /** Call after writing to the outbox through `em`. */
   afterOutboxWrite(em: EntityManager): void {
     if (this.#closed) return;
-    const transaction = em.isInTransaction() ? (em.getTransactionContext() as object | undefined) : undefined;
+    const transaction = em.isInTransaction() ? em.getTransactionContext<object>() : undefined;
     if (!transaction) {
       this.wake();
       return;

@@ -136,11 +136,11 @@ function dueTimeOf({ runAt, delayMs }: { runAt?: unknown; delayMs?: unknown }): 
   if (runAt !== undefined && delayMs !== undefined) throw new InvalidSpawnTimeError('give runAt or delayMs, not both');
   let due: number;
   if (runAt !== undefined) {
-    if (!(runAt instanceof Date) || Number.isNaN(runAt.getTime())) throw new InvalidSpawnTimeError(`runAt: ${String(runAt)} is not a valid Date`);
+    if (!(runAt instanceof Date) || Number.isNaN(runAt.getTime())) throw new InvalidSpawnTimeError(`runAt: ${runAt instanceof Date ? "Invalid Date" : JSON.stringify(runAt)} is not a valid Date`);
     due = runAt.getTime();
   } else if (delayMs !== undefined) {
     if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0) {
-      throw new InvalidSpawnTimeError(`delayMs: ${String(delayMs)} is not a whole number of ms >= 0`);
+      throw new InvalidSpawnTimeError(`delayMs: ${JSON.stringify(delayMs)} is not a whole number of ms >= 0`);
     }
     due = Date.now() + delayMs;
   } else {

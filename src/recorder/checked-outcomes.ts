@@ -78,7 +78,7 @@ function withStorableTexts(outcome: WorkflowOutcome): WorkflowOutcome {
 
 /** What is wrong with an outcome before any SQL, or null. */
 function problemOf(outcome: WorkflowOutcome, maxOutcomeBytes: number): string | null {
-  const unstorable = findUnstorableOutcome(outcome as unknown as { attempt: number } & Record<string, unknown>);
+  const unstorable = findUnstorableOutcome(outcome);
   if (unstorable) return `${unstorable.path} ${unstorable.problem}`;
   if (outcome.kind === 'completed') {
     const bytes = Buffer.byteLength(JSON.stringify(outcome.output));

@@ -78,7 +78,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }
     function aborted() {
       clearTimeout(timer);
-      reject(signal!.reason);
+      reject(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
     }
     signal?.addEventListener('abort', aborted, { once: true });
   });

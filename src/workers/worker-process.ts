@@ -98,7 +98,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     if (max > 0 && zombies.abandoned === max) options.onRecycle?.(zombies.abandoned);
   };
   const stops = new StopWatcher({
-    client: async () => (await results.getBackend().client) as unknown as RunControlClient,
+    client: async () => await results.getBackend().client,
     keys,
     pollMs: options.stopPollMs ?? 500,
     log: options.log,

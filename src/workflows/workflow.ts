@@ -59,12 +59,12 @@ const NAME = /^[a-z][a-z0-9-]{0,63}$/;
 const PAYLOAD_FIELDS = Object.keys(TaskSpawnContext.shape);
 
 export function defineWorkflow<S extends InputSchema, O>(definition: WorkflowSpec<S, O>): WorkflowDefinition<S, O> {
-  const { name, motivationTypes, input, run, timeoutMs, attempts, backoff } = definition;
+  const { name, motivationTypes, input, timeoutMs, attempts, backoff } = definition;
   if (!NAME.test(name)) throw new InvalidWorkflowError(name, 'the name must be lower-case letters, digits and dashes');
   if (motivationTypes.length === 0) throw new InvalidWorkflowError(name, 'it handles no motivation type');
   const badType = motivationTypes.find((type) => !TaskSpawnContext.shape.motivationType.safeParse(type).success);
   if (badType !== undefined) throw new InvalidWorkflowError(name, `"${badType}" is not a motivation type (lower-case, like "curiosity")`);
-  if (typeof run !== 'function') throw new InvalidWorkflowError(name, 'run is not a function');
+  if (typeof definition.run !== 'function') throw new InvalidWorkflowError(name, 'run is not a function');
   const policy = WorkflowPolicy.safeParse({ timeoutMs, attempts, backoff });
   if (!policy.success) throw new InvalidWorkflowError(name, `bad policy: ${z.prettifyError(policy.error).replace(/\n/g, '; ')}`);
   // The worker hands the input schema only the payload fields it names; one the

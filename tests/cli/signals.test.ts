@@ -23,8 +23,8 @@ interface Started {
 function start(command: string, args: string[], env: NodeJS.ProcessEnv): Started {
   const child = spawn(command, args, { env: { ...process.env, ...env, LOG_LEVEL: 'info', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return { child, output: () => output, exited };
 }

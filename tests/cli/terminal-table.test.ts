@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { terminalTable } from '../../src/cli/terminal-table.js';
 import { formatDemoSummary, type DemoSummary } from '../../src/demo/run-demo.js';
 
-const ESC = /\u001b\[/;
+const ESC = new RegExp(`${String.fromCharCode(27)}\\[`);
 
 const summary: DemoSummary = {
   tasks: 3,

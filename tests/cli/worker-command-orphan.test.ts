@@ -54,8 +54,8 @@ function startNyxWorker(prefix: string): Promise<StartedWorker> {
         resolve({ parent, childPid: JSON.parse(line).pid as number });
       }
     };
-    parent.stdout!.on('data', onData);
-    parent.stderr!.on('data', onData);
+    parent.stdout.on('data', onData);
+    parent.stderr.on('data', onData);
     parent.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`nyx worker exited with ${code}: ${output}`));

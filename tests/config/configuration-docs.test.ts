@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { configSchema, loadConfig, workerConfigSchema } from '../../src/config/config.js';
+import { configSchema, workerConfigSchema } from '../../src/config/config.js';
 
 interface Row {
   variable: string;

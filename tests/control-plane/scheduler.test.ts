@@ -20,7 +20,7 @@ describe('Scheduler', () => {
 
   const scheduler = () =>
     new Scheduler({
-      em: () => orm.em.fork() as SqlEntityManager,
+      em: () => orm.em.fork(),
       spawn: async (em, taskIds) => {
         // A write in the spawn's transaction, so a rollback would undo it.
         await em.execute('select 1');
@@ -53,7 +53,7 @@ describe('Scheduler', () => {
   it('fires each slot once when two schedulers tick together, then skips and counts missed slots', async () => {
     const taskId = crypto.randomUUID();
     const createdAt = new Date('2026-12-01T10:00:00.000Z');
-    await insertSchedule(orm.em.fork() as SqlEntityManager, { id: crypto.randomUUID(), name: 's', cron: '* * * * * *', timeZone: 'UTC', taskIds: [taskId], paused: false, createdAt });
+    await insertSchedule(orm.em.fork(), { id: crypto.randomUUID(), name: 's', cron: '* * * * * *', timeZone: 'UTC', taskIds: [taskId], paused: false, createdAt });
     const [a, b] = [scheduler(), scheduler()];
     const now = new Date('2026-12-01T10:00:03.200Z');
     await Promise.all([a.tick(now), b.tick(now)]);
@@ -70,7 +70,7 @@ describe('Scheduler', () => {
   it('records a slot whose spawn fails, once, and moves on', async () => {
     await (orm.em.fork() as SqlEntityManager).execute('delete from schedule');
     spawned.length = 0;
-    await insertSchedule(orm.em.fork() as SqlEntityManager, {
+    await insertSchedule(orm.em.fork(), {
       id: crypto.randomUUID(),
       name: 'broken',
       cron: '* * * * * *',

@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ChildProcess } from 'node:child_process';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';
 
@@ -17,7 +16,6 @@ const run = promisify(execFile);
 
 describe('cancel and operator fail', () => {
   let h: FaultHarness;
-  let worker: ChildProcess;
 
   beforeAll(async () => {
     // The relay is driven by hand, so each run can be caught in the state it is cancelled in.
@@ -55,7 +53,7 @@ describe('cancel and operator fail', () => {
   });
 
   it('aborts a running run on a worker in another process within 2 s; it ends cancelled, never retried', async () => {
-    worker = await h.startWorker({ NYX_STOP_POLL_MS: '500' });
+    await h.startWorker({ NYX_STOP_POLL_MS: '500' });
     const [runId] = await h.spawn({ motivationType: 'test-until-stopped' });
     await h.relayNow();
     await waitFor('the job to be active', async () => (await jobState(runId!)) === 'active');
