@@ -1,31 +1,40 @@
 /**
- * The session boundary, made mechanical: the worker side (src/workers,
- * src/workflows) and the shared DTOs (src/dto) never reach the ORM, the
- * database driver or any control-plane module. `npm run check:boundary`
- * (and .ci/run) fail on any such import, direct or through another file.
+ * The session boundary, made mechanical, by side rather than by folder:
+ *
+ *   worker side    src/workers/**   (processes, processor, reporter, workflows)
+ *   shared         src/dto/**, src/shared/**, src/workflow.ts (the worker-safe entry)
+ *   control plane  src/control-plane/**, src/producers/**, src/index.ts
+ *   entry points   src/cli/**;  tools (not the product's run time) src/tools/**
+ *
+ * One rule: worker and shared code never reach the ORM, the database driver,
+ * or control-plane, CLI or tool code — directly or through another file. A
+ * folder added inside a side needs no edit here. `npm run check:boundary`
+ * (and .ci/run) fail on any such import; tests/tools/boundary-rule.test.ts
+ * shows the rule failing on a worker file that imports the ORM.
  */
-const CONTROL_PLANE = '^src/(entities|db|producers|outbox|recorder|control-plane|demo|api|metrics|cli|dead-letters|bench)/';
+const WORKER_OR_SHARED = '^src/(workers|dto|shared)/|^src/workflow\\.ts$';
+const NOT_FOR_WORKERS = '^src/(control-plane|producers|cli|tools)/|^src/index\\.ts$';
 
 module.exports = {
   forbidden: [
     {
-      name: 'worker-side-no-orm',
+      name: 'worker-and-shared-no-orm',
       severity: 'error',
-      comment: 'Workers and workflows get their data from the payload; they must not load MikroORM or pg.',
-      from: { path: '^src/((workers|workflows|dto)/|workflow\.ts$)' },
-      to: { path: ['node_modules/@mikro-orm/', 'node_modules/pg/', 'node_modules/pg-'] },
+      comment: 'Worker and shared code get their data from the payload; they never load MikroORM or pg.',
+      from: { path: WORKER_OR_SHARED },
+      to: { path: ['node_modules/@mikro-orm/', 'node_modules/pg/', 'node_modules/pg-'], reachable: true },
     },
     {
-      name: 'worker-side-no-control-plane',
+      name: 'worker-and-shared-no-control-plane',
       severity: 'error',
-      comment: 'Workers and workflows must not import entities or other control-plane code, even indirectly.',
-      from: { path: '^src/((workers|workflows|dto)/|workflow\.ts$)' },
-      to: { path: CONTROL_PLANE, reachable: true },
+      comment: 'Worker and shared code never import control-plane, CLI or tool code, even indirectly.',
+      from: { path: WORKER_OR_SHARED },
+      to: { path: NOT_FOR_WORKERS, reachable: true },
     },
     {
       name: 'dto-imports-only-zod',
       severity: 'error',
-      comment: 'src/dto is shared by both sides and depends only on zod.',
+      comment: 'src/dto is the contract both sides share and depends only on zod.',
       from: { path: '^src/dto/' },
       to: { dependencyTypesNot: ['local'], pathNot: ['node_modules/zod/'] },
     },
@@ -33,7 +42,7 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       comment: 'Entities reference each other through thunks (defineEntity relations); nothing else may be circular.',
-      from: { pathNot: '^src/entities/' },
+      from: { pathNot: '^src/control-plane/entities/' },
       to: { circular: true },
     },
   ],

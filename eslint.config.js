@@ -76,7 +76,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workers/**', 'src/workflows/**', 'src/dto/**', 'src/shared/**'],
+    files: ['src/workers/**', 'src/workers/workflows/**', 'src/dto/**', 'src/shared/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ORM_AND_DRIVER }],
     },

@@ -1,7 +1,7 @@
 /** The `nyx` command line. Thin: each command lives in src/cli/<name>.command.ts. */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { registerCheckBoundaryCommand } from './boundary-scanner/check-boundary.command.js';
+import { registerCheckBoundaryCommand } from './tools/boundary-scanner/check-boundary.command.js';
 import { registerBenchCommand } from './cli/bench.command.js';
 import { registerDemoCommand } from './cli/demo.command.js';
 import { registerDlqCommand } from './cli/dlq.command.js';

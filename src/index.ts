@@ -20,8 +20,8 @@ export {
   type StartParts,
 } from './control-plane/control-plane.js';
 export type { SpawnedRun, SpawnRequestOptions } from './producers/spawn-tasks.js';
-export { CONFIG_DEFAULTS, CONTROL_PLANE_ENV_NAMES, loadConfig, type Config } from './config/config.js';
-export type { ReconcilePass } from './outbox/run-reconciler.js';
+export { CONFIG_DEFAULTS, CONTROL_PLANE_ENV_NAMES, loadConfig, type Config } from './shared/config/config.js';
+export type { ReconcilePass } from './control-plane/outbox/run-reconciler.js';
 export type { StopOptions } from './control-plane/run-control.js';
 export type { StopResult, StopStatus } from './control-plane/run-control-sql.js';
 export { InvalidRunIdError } from './control-plane/errors/invalid-run-id-error.js';
@@ -29,11 +29,11 @@ export { InvalidScheduleError } from './control-plane/errors/invalid-schedule-er
 export { UnknownScheduleError } from './control-plane/errors/unknown-schedule-error.js';
 
 // Database: nyx's entities (add them to your ORM config), its migrations, its own ORM.
-export { entities as nyxEntities, MotivationalState, MotivationalTask, OutboxMessage, WorkflowRun } from './entities/index.js';
-export { FINAL_RUN_STATUSES, RUN_STATUSES, type RunStatus } from './entities/workflow-run.entity.js';
-export { migrate, type MigrateOptions } from './db/migrate.js';
-export { migrationsList as nyxMigrations } from './db/migrations/index.js';
-export { migrateUp, openOrm, type Orm, type OrmOptions } from './db/orm.js';
+export { entities as nyxEntities, MotivationalState, MotivationalTask, OutboxMessage, WorkflowRun } from './control-plane/entities/index.js';
+export { FINAL_RUN_STATUSES, RUN_STATUSES, type RunStatus } from './control-plane/entities/workflow-run.entity.js';
+export { migrate, type MigrateOptions } from './control-plane/db/migrate.js';
+export { migrationsList as nyxMigrations } from './control-plane/db/migrations/index.js';
+export { migrateUp, openOrm, type Orm, type OrmOptions } from './control-plane/db/orm.js';
 
 // Errors a caller of spawn or of the dead-letter tools may handle.
 export {
@@ -46,4 +46,4 @@ export {
   UnknownTaskError,
   UnknownWorkflowError,
 } from './producers/errors/index.js';
-export { DeadLetterNotFoundError, RedriveRefusedError } from './dead-letters/errors/index.js';
+export { DeadLetterNotFoundError, RedriveRefusedError } from './control-plane/dead-letters/errors/index.js';

@@ -11,21 +11,21 @@
  */
 
 // Defining workflows.
-export { defineWorkflow, type WorkflowContext, type WorkflowDefinition, type WorkflowSpec } from './workflows/workflow.js';
-export { builtInWorkflows, WorkflowRegistry } from './workflows/registry.js';
-export { WorkflowUnrecoverableError } from './workflows/workflow-unrecoverable-error.js';
-export { InvalidWorkflowError } from './workflows/invalid-workflow-error.js';
+export { defineWorkflow, type WorkflowContext, type WorkflowDefinition, type WorkflowSpec } from './workers/workflows/workflow.js';
+export { builtInWorkflows, WorkflowRegistry } from './workers/workflows/registry.js';
+export { WorkflowUnrecoverableError } from './workers/workflows/workflow-unrecoverable-error.js';
+export { InvalidWorkflowError } from './workers/workflows/invalid-workflow-error.js';
 
 // Running a worker from your own code.
 export { startWorker, type RunningWorker, type StartWorkerOptions } from './workers/start-worker.js';
 export { forbidOrmImports, ForbiddenImportError } from './workers/forbid-orm-imports.js';
-export { loadWorkerConfig, WORKER_ENV_NAMES, type WorkerConfig } from './config/config.js';
+export { loadWorkerConfig, WORKER_ENV_NAMES, type WorkerConfig } from './shared/config/config.js';
 export { resolveWorkflowRegistry } from './workers/load-workflow-modules.js';
 export { UnstorableResultError } from './workers/unstorable-result-error.js';
 export { WorkflowTimeoutError } from './workers/workflow-timeout-error.js';
-export { errorKind, isNyxError, NyxError, type ErrorKind, type NyxErrorInfo } from './errors/nyx-error.js';
-export { ConfigError } from './config/config-error.js';
-export { createLogger, type Logger } from './logging/logger.js';
+export { errorKind, isNyxError, NyxError, type ErrorKind, type NyxErrorInfo } from './shared/errors/nyx-error.js';
+export { ConfigError } from './shared/config/config-error.js';
+export { createLogger, type Logger } from './shared/logging/logger.js';
 export { InvalidPayloadError } from './workers/invalid-payload-error.js';
 export { StalledTooOftenError } from './workers/stalled-too-often-error.js';
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
-import { formatBenchReport } from '../bench/bench-report.js';
-import { DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run-bench.js';
-import { formatStageReport, runStageBench } from '../bench/stages.bench.js';
+import { loadConfig } from '../shared/config/config.js';
+import { formatBenchReport } from '../tools/bench/bench-report.js';
+import { DEFAULT_BENCH_OPTIONS, runBench } from '../tools/bench/run-bench.js';
+import { formatStageReport, runStageBench } from '../tools/bench/stages.bench.js';
 import { action } from './exit.js';
 import { intOption } from './options.js';
 

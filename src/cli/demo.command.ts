@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
-import { formatDemoSummary, runDemo } from '../demo/run-demo.js';
+import { loadConfig } from '../shared/config/config.js';
+import { formatDemoSummary, runDemo } from '../tools/demo/run-demo.js';
 import { action } from './exit.js';
 import { intOption } from './options.js';
 

@@ -4,7 +4,7 @@
  * redrive relays the re-queued runs at once (a running `nyx start` would too).
  */
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config/config.js';
+import { loadConfig, type Config } from '../shared/config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import {
   deadLetterDeps,
@@ -13,8 +13,8 @@ import {
   redriveDeadLetter,
   showDeadLetter,
   type RedriveAllResult,
-} from '../dead-letters/index.js';
-import { createLogger } from '../logging/logger.js';
+} from '../control-plane/dead-letters/index.js';
+import { createLogger } from '../shared/logging/logger.js';
 import { resolveWorkflowRegistry } from '../workers/load-workflow-modules.js';
 import { action } from './exit.js';
 import { UsageError } from './usage-error.js';

@@ -1,10 +1,10 @@
 /**
  * How every command ends on failure: one line on stderr naming what went
- * wrong, and an exit code chosen by the error's `kind` (src/errors/nyx-error.ts):
+ * wrong, and an exit code chosen by the error's `kind` (src/shared/errors/nyx-error.ts):
  * 2 when the caller must change something (bad input or configuration, an
  * unknown id, a refused change), 1 for everything else.
  */
-import { errorKind, type ErrorKind } from '../errors/nyx-error.js';
+import { errorKind, type ErrorKind } from '../shared/errors/nyx-error.js';
 
 /** The exit code for each kind of catalogue error; anything else exits 1. */
 export const EXIT_CODE_BY_KIND: Readonly<Record<ErrorKind, 1 | 2>> = {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
-import { migrate } from '../db/migrate.js';
+import { loadConfig } from '../shared/config/config.js';
+import { migrate } from '../control-plane/db/migrate.js';
 import { action } from './exit.js';
 
 export function registerMigrateCommand(program: Command): void {

@@ -4,14 +4,14 @@
  * from the database — no running service needed.
  */
 import type { Command } from 'commander';
-import { ApiError } from '../api/errors.js';
-import { findRunView, listRuns, ListRunsQuery } from '../api/routes/runs.routes.js';
-import { parseInput } from '../api/validation.js';
-import { loadConfig } from '../config/config.js';
+import { ApiError } from '../control-plane/api/errors.js';
+import { findRunView, listRuns, ListRunsQuery } from '../control-plane/api/routes/runs.routes.js';
+import { parseInput } from '../control-plane/api/validation.js';
+import { loadConfig } from '../shared/config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
-import { assertMigrated, openOrm, type Orm } from '../db/orm.js';
+import { assertMigrated, openOrm, type Orm } from '../control-plane/db/orm.js';
 import { isUuid } from '../dto/uuid.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger } from '../shared/logging/logger.js';
 import { action } from './exit.js';
 import { UsageError } from './usage-error.js';
 

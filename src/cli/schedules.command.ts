@@ -4,9 +4,9 @@
  */
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
+import { loadConfig } from '../shared/config/config.js';
 import { Schedules } from '../control-plane/schedules.js';
-import { openOrm } from '../db/orm.js';
+import { openOrm } from '../control-plane/db/orm.js';
 import { action } from './exit.js';
 
 async function withSchedules<T>(body: (schedules: Schedules) => Promise<T>): Promise<T> {

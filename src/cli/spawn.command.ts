@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
+import { loadConfig } from '../shared/config/config.js';
 import { ControlPlane } from '../control-plane/control-plane.js';
 import { RunInProgressError } from '../producers/errors/index.js';
 import { assertNoActiveRuns } from '../producers/guard-active-runs.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger } from '../shared/logging/logger.js';
 import { action } from './exit.js';
 import { intOption, isoDate } from './options.js';
 

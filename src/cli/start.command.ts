@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { startService } from '../api/start-service.js';
-import { loadConfig } from '../config/config.js';
-import { createLogger } from '../logging/logger.js';
+import { startService } from '../control-plane/api/start-service.js';
+import { loadConfig } from '../shared/config/config.js';
+import { createLogger } from '../shared/logging/logger.js';
 import { action } from './exit.js';
 
 export function registerStartCommand(program: Command): void {

@@ -1,4 +1,4 @@
-import { NyxError } from '../errors/nyx-error.js';
+import { NyxError } from '../shared/errors/nyx-error.js';
 
 /** A command was called with arguments that do not fit together (`nyx dlq redrive` with neither a run id nor --all). Exit code 2. */
 export class UsageError extends NyxError {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { loadWorkerConfig } from '../config/config.js';
-import { WORKER_ENTRY, workerExecArgv } from '../demo/worker-pool.js';
+import { loadWorkerConfig } from '../shared/config/config.js';
+import { WORKER_ENTRY, workerExecArgv } from '../tools/demo/worker-pool.js';
 import { intOption } from './options.js';
 
 /**

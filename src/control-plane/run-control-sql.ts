@@ -11,8 +11,8 @@
  * later (the recorder never changes a final status).
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { FINAL_RUN_STATUSES_SQL, isFinalRunStatus, type RunStatus } from '../entities/index.js';
-import type { StopStatus } from '../redis/run-control-store.js';
+import { FINAL_RUN_STATUSES_SQL, isFinalRunStatus, type RunStatus } from './entities/index.js';
+import type { StopStatus } from '../shared/redis/run-control-store.js';
 
 export type { StopStatus };
 

@@ -12,8 +12,8 @@
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Queue } from 'bullmq';
-import { runControlKeys, type RunControlKeys } from '../redis/run-control-keys.js';
-import { readZombies, writeStops, type RunControlClient } from '../redis/run-control-store.js';
+import { runControlKeys, type RunControlKeys } from '../shared/redis/run-control-keys.js';
+import { readZombies, writeStops, type RunControlClient } from '../shared/redis/run-control-store.js';
 import { InvalidRunIdError } from './errors/invalid-run-id-error.js';
 import { stopRuns, type StopResult, type StopStatus } from './run-control-sql.js';
 

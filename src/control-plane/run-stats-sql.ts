@@ -1,7 +1,7 @@
 /** Read-only queries over workflow_run for progress displays and summaries. */
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { RUN_STATUSES, type RunStatus } from '../entities/index.js';
-import { pgArrayLiteral } from '../outbox/pg-array.js';
+import { RUN_STATUSES, type RunStatus } from './entities/index.js';
+import { pgArrayLiteral } from './outbox/pg-array.js';
 
 export type StatusCounts = Record<RunStatus, number>;
 

@@ -9,7 +9,7 @@
  * broken schedule must not spawn a burst once fixed.
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../shared/logging/logger.js';
 import { advanceLastSlot, claimSlot, listSchedules, recordFire, type ScheduleRow } from './schedule-sql.js';
 import { dueSlots, parseCron } from './schedule-slots.js';
 

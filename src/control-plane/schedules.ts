@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { MotivationalTask } from '../entities/index.js';
+import { MotivationalTask } from './entities/index.js';
 import { UnknownTaskError } from '../producers/errors/index.js';
 import { InvalidScheduleError } from './errors/invalid-schedule-error.js';
 import { UnknownScheduleError } from './errors/unknown-schedule-error.js';

@@ -2,7 +2,7 @@
  * A dead letter: what the worker leaves in the dead-letter queue when a run
  * is dead (attempts exhausted, unrecoverable error, unreadable payload,
  * stalled too often). Written by the worker (src/workers/outcome-reporter.ts),
- * read by the control plane (src/dead-letters) to list, show and redrive.
+ * read by the control plane (src/control-plane/dead-letters) to list, show and redrive.
  *
  * The job id in the dead-letter queue is the run id (see `deadLetterJobId`),
  * so there is at most one letter per run: a redrive consumes it.

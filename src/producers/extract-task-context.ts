@@ -9,7 +9,7 @@ import { wrap, type Loaded } from '@mikro-orm/core';
 import { z } from 'zod';
 import { TaskSpawnContext, type TaskSpawnContextWire } from '../dto/index.js';
 import { findJsonInputProblem, METADATA_LIMITS, textProblem, type JsonInputProblem } from '../dto/input-limits.js';
-import type { MotivationalTask } from '../entities/index.js';
+import type { MotivationalTask } from '../control-plane/entities/index.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidTaskContextError } from './errors/invalid-task-context-error.js';
 import { RelationNotLoadedError } from './errors/relation-not-loaded-error.js';

@@ -9,7 +9,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { isUuid, normalizeUuid } from '../dto/uuid.js';
-import { WorkflowRun } from '../entities/index.js';
+import { WorkflowRun } from '../control-plane/entities/index.js';
 import { RunInProgressError, UnknownTaskError } from './errors/index.js';
 
 /** Statuses of a run that is not finished. */

@@ -12,7 +12,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { METADATA_LIMITS } from '../dto/input-limits.js';
-import { MotivationalTask } from '../entities/index.js';
+import { MotivationalTask } from '../control-plane/entities/index.js';
 import { InvalidTaskContextError } from './errors/invalid-task-context-error.js';
 import { UnknownTaskError } from './errors/unknown-task-error.js';
 import type { SpawnableTask } from './extract-task-context.js';

@@ -24,8 +24,8 @@ import {
   type TaskSpawnEnvelope,
 } from '../dto/index.js';
 import { findJsonInputProblem, METADATA_LIMITS } from '../dto/input-limits.js';
-import { insertSpawnedRuns, SPAWN_WRITE_CHUNK, type NewOutboxMessage, type NewRun } from '../outbox/outbox-sql.js';
-import type { WorkflowRegistry } from '../workflows/registry.js';
+import { insertSpawnedRuns, SPAWN_WRITE_CHUNK, type NewOutboxMessage, type NewRun } from '../control-plane/outbox/outbox-sql.js';
+import type { WorkflowRegistry } from '../workers/workflows/registry.js';
 import { assertPlainJson } from './assert-plain-json.js';
 import { InvalidSpawnMetadataError } from './errors/invalid-spawn-metadata-error.js';
 import { InvalidSpawnTimeError } from './errors/invalid-spawn-time-error.js';
@@ -36,7 +36,7 @@ import { UnknownWorkflowError } from './errors/unknown-workflow-error.js';
 import { extractTaskContextAndWire } from './extract-task-context.js';
 import { loadSpawnableTasks } from './load-spawnable-tasks.js';
 import { isUuid, normalizeUuid } from '../dto/uuid.js';
-import { clampBullmqPriority } from '../redis/bullmq-priority.js';
+import { clampBullmqPriority } from '../shared/redis/bullmq-priority.js';
 
 /** What a caller may add to a spawn. */
 export interface SpawnRequestOptions<M extends object = never> {

@@ -6,7 +6,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { cutToBytes, toStorableText } from '../dto/storable.js';
 import { describeDeadCause, type DeadCause } from '../dto/index.js';
-import { errorKind, isNyxError } from '../errors/nyx-error.js';
+import { errorKind, isNyxError } from '../shared/errors/nyx-error.js';
 import { StalledTooOftenError } from './stalled-too-often-error.js';
 
 /** BullMQ's own message when it fails a job that stalled past `maxStalledCount`. */

@@ -6,15 +6,15 @@
  * can prove the worker never loaded the ORM (NYX_REPORT_MODULES_TO=<file>).
  */
 import { registerHooks } from 'node:module';
-import { NyxError } from '../errors/nyx-error.js';
+import { NyxError } from '../shared/errors/nyx-error.js';
 
 const FORBIDDEN_SPECIFIERS = [/^@mikro-orm\//, /^pg$/];
 /** The same packages reached any other way (a relative path into node_modules, another package's import). */
 const FORBIDDEN_URLS = /\/node_modules\/(@mikro-orm\/|pg\/)/;
 
-/** nyx's own src/ (or dist/, when built): only its control-plane folders are refused, not a user's `src/db`. */
+/** nyx's own src/ (or dist/, when built): only its control-plane folders are refused, not a user's `src/control-plane/db`. */
 const NYX_ROOT = new URL('../', import.meta.url).href;
-const CONTROL_PLANE_FOLDERS = ['entities', 'db', 'producers', 'outbox', 'recorder'].map((folder) => `${NYX_ROOT}${folder}/`);
+const CONTROL_PLANE_FOLDERS = ['control-plane', 'producers'].map((folder) => `${NYX_ROOT}${folder}/`);
 
 function isForbidden(specifier: string, url: string): boolean {
   return (

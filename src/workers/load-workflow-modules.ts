@@ -8,9 +8,9 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../config/config-error.js';
-import { builtInWorkflows, WorkflowRegistry } from '../workflows/registry.js';
-import type { WorkflowDefinition } from '../workflows/workflow.js';
+import { ConfigError } from '../shared/config/config-error.js';
+import { builtInWorkflows, WorkflowRegistry } from './workflows/registry.js';
+import type { WorkflowDefinition } from './workflows/workflow.js';
 
 function isWorkflow(value: unknown): value is WorkflowDefinition {
   const candidate = value as Partial<WorkflowDefinition> | null;

@@ -36,7 +36,7 @@
  */
 import type { Job, Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriter } from '../batching/batch-writer.js';
+import { BatchWriter } from '../shared/batching/batch-writer.js';
 import { wrapWorkflowOutcomeBatch, type WorkflowOutcomeWire } from '../dto/index.js';
 import { DEAD_LETTER_PAYLOAD_MAX_BYTES, deadLetterJobId, type DeadLetterWire } from '../dto/dead-letter.js';
 import { UnreadableJobData } from './unreadable-job-data.js';

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import type { StopStatus } from '../redis/run-control-store.js';
+import type { StopStatus } from '../shared/redis/run-control-store.js';
 
 export type { StopStatus };
 

@@ -1,9 +1,9 @@
 /** Wires a worker process from the environment and runs it until SIGTERM/SIGINT. */
 import { writeFileSync } from 'node:fs';
-import { loadWorkerConfig } from '../config/config.js';
-import { createLogger } from '../logging/logger.js';
-import { parseRedisUrl } from '../redis/redis-topology.js';
-import { describeRedis, waitForRedis } from '../redis/wait-for-redis.js';
+import { loadWorkerConfig } from '../shared/config/config.js';
+import { createLogger } from '../shared/logging/logger.js';
+import { parseRedisUrl } from '../shared/redis/redis-topology.js';
+import { describeRedis, waitForRedis } from '../shared/redis/wait-for-redis.js';
 import { startWorker } from './start-worker.js';
 
 /** Exit code of a worker that recycled itself (too many zombies): EX_TEMPFAIL, "restart me". */

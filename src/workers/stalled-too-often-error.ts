@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { NYX_ERROR } from '../errors/nyx-error.js';
+import { NYX_ERROR } from '../shared/errors/nyx-error.js';
 
 /**
  * A job came back from stalled-job recovery more often than

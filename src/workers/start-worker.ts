@@ -6,10 +6,10 @@
  * BullMQ Worker per queue the config routes to it. It loads no ORM; call
  * `forbidOrmImports()` first thing in the process to have that enforced.
  */
-import { loadWorkerConfig, type WorkerConfig } from '../config/config.js';
-import { createLogger, type Logger } from '../logging/logger.js';
-import { builtInWorkflows } from '../workflows/registry.js';
-import type { WorkflowDefinition } from '../workflows/workflow.js';
+import { loadWorkerConfig, type WorkerConfig } from '../shared/config/config.js';
+import { createLogger, type Logger } from '../shared/logging/logger.js';
+import { builtInWorkflows } from './workflows/registry.js';
+import type { WorkflowDefinition } from './workflows/workflow.js';
 import { buildWorkerRegistry } from './load-workflow-modules.js';
 import { startWorkerProcess, type WorkerHandle } from './worker-process.js';
 import { planWorkerQueues, type WorkerQueueSpec } from './worker-queues.js';

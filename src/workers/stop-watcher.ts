@@ -9,8 +9,8 @@
  * reconnecting, or before it took the job, is still found on the next poll.
  * A failed poll is logged and tried again on the next tick.
  */
-import type { RunControlKeys } from '../redis/run-control-keys.js';
-import { readStops, type RunControlClient, type StopStatus } from '../redis/run-control-store.js';
+import type { RunControlKeys } from '../shared/redis/run-control-keys.js';
+import { readStops, type RunControlClient, type StopStatus } from '../shared/redis/run-control-store.js';
 
 export interface StopWatcherOptions {
   client: () => Promise<RunControlClient>;

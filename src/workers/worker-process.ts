@@ -13,17 +13,17 @@
  * BullMQ's limit) is reported from the Worker's `failed` event.
  */
 import { Queue, type Worker } from 'bullmq';
-import { RedisConnectionFactory } from '../redis/connection-factory.js';
-import { runControlKeys } from '../redis/run-control-keys.js';
-import { countZombie, type RunControlClient } from '../redis/run-control-store.js';
-import type { QueueRouting } from '../redis/queue-naming.js';
+import { RedisConnectionFactory } from '../shared/redis/connection-factory.js';
+import { runControlKeys } from '../shared/redis/run-control-keys.js';
+import { countZombie, type RunControlClient } from '../shared/redis/run-control-store.js';
+import type { QueueRouting } from '../shared/redis/queue-naming.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { StopWatcher } from './stop-watcher.js';
 import { TolerantWorker } from './tolerant-worker.js';
 import { createWorkflowProcessor, type ProcessorLogger } from './workflow-processor.js';
-import type { WorkflowRegistry } from '../workflows/registry.js';
+import type { WorkflowRegistry } from './workflows/registry.js';
 import type { WorkerQueueSpec } from './worker-queues.js';
-import { settleWithin } from '../batching/timeout.js';
+import { settleWithin } from '../shared/batching/timeout.js';
 
 export interface WorkerProcessOptions {
   redisUrl: string;

@@ -4,10 +4,10 @@
  * (key `workflows`); with `motivation` routing one per motivation type the
  * worker takes (NYX_WORKER_MOTIVATIONS, default every registered type).
  */
-import type { WorkerConfig } from '../config/config.js';
-import { ConfigError } from '../config/config-error.js';
+import type { WorkerConfig } from '../shared/config/config.js';
+import { ConfigError } from '../shared/config/config-error.js';
 import { WORKFLOW_QUEUE } from '../dto/queue-names.js';
-import type { WorkflowRegistry } from '../workflows/registry.js';
+import type { WorkflowRegistry } from './workflows/registry.js';
 
 export interface WorkerQueueSpec {
   /** `workflows`, or a motivation type: the key of NYX_QUEUE_CONCURRENCY / NYX_QUEUE_RATE_LIMIT. */

@@ -28,8 +28,8 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { describeDeadCause, openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
-import type { WorkflowRegistry } from '../workflows/registry.js';
-import type { WorkflowDefinition } from '../workflows/workflow.js';
+import type { WorkflowRegistry } from './workflows/registry.js';
+import type { WorkflowDefinition } from './workflows/workflow.js';
 import { AttemptControl } from './attempt-control.js';
 import { RunStoppedError, type StopStatus } from './run-stopped-error.js';
 import { asBullmqError, deadCauseOf, errorMessage, errorNameOf, isStalledFailure, isUnrecoverable } from './classify-failure.js';

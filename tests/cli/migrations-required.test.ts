@@ -10,7 +10,7 @@ import pg from 'pg';
 import { ADMIN_URL, createTestDatabase, databaseUrl, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 import { runNyxCli } from '../support/nyx-cli.js';
-import { migrationsList } from '../../src/db/migrations/index.js';
+import { migrationsList } from '../../src/control-plane/db/migrations/index.js';
 
 async function databaseExists(name: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: ADMIN_URL });

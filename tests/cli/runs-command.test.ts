@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runNyxCli } from '../support/nyx-cli.js';
-import { startTestService, type TestService } from '../api/support/api-harness.js';
+import { startTestService, type TestService } from '../control-plane/api/support/api-harness.js';
 
 describe('nyx runs', () => {
   let t: TestService;

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { canConnect } from '../../src/demo/ensure-redis.js';
-import { stopChild } from '../../src/demo/worker-pool.js';
+import { canConnect } from '../../src/tools/demo/ensure-redis.js';
+import { stopChild } from '../../src/tools/demo/worker-pool.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';

@@ -4,10 +4,10 @@
  * spawns another. Real CLI processes against the service's database.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { WorkflowRun } from '../../src/entities/index.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { SHARED_REDIS_URL } from '../support/test-redis.js';
 import { runNyxCli } from '../support/nyx-cli.js';
-import { startTestService, type TestService } from '../api/support/api-harness.js';
+import { startTestService, type TestService } from '../control-plane/api/support/api-harness.js';
 
 describe('nyx spawn', () => {
   let t: TestService;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { terminalTable } from '../../src/cli/terminal-table.js';
-import { formatDemoSummary, type DemoSummary } from '../../src/demo/run-demo.js';
+import { formatDemoSummary, type DemoSummary } from '../../src/tools/demo/run-demo.js';
 
 const ESC = new RegExp(`${String.fromCharCode(27)}\\[`);
 

@@ -14,9 +14,9 @@ import { Redis } from 'ioredis';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { canConnect, freePort } from '../../src/demo/ensure-redis.js';
+import { canConnect, freePort } from '../../src/tools/demo/ensure-redis.js';
 import { waitFor } from '../support/wait-for.js';
-import { startTestService, type TestService } from '../api/support/api-harness.js';
+import { startTestService, type TestService } from '../control-plane/api/support/api-harness.js';
 
 interface Service {
   image?: string;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { insertSchedule } from '../../src/control-plane/schedule-sql.js';
 import { Scheduler } from '../../src/control-plane/scheduler.js';
-import type { Orm } from '../../src/db/orm.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { silentLog } from '../support/test-config.js';
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findUnstorable } from '../../src/dto/storable.js';
-import { WorkflowRun } from '../../src/entities/index.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { FaultHarness } from '../faults/support/fault-harness.js';
 import { waitFor } from '../support/wait-for.js';
 

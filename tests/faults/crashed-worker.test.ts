@@ -6,7 +6,7 @@
  * so is a job BullMQ itself fails for stalling, without our processor.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { stopChild } from '../../src/demo/worker-pool.js';
+import { stopChild } from '../../src/tools/demo/worker-pool.js';
 import { WORKFLOW_QUEUE } from '../../src/dto/index.js';
 import { outcomesInResultsQueue } from '../support/results-queue.js';
 import { SHARED_REDIS_URL } from '../support/test-redis.js';

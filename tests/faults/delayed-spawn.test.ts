@@ -5,7 +5,7 @@
  * (it is then never sent). Bad times are refused before anything is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { WorkflowRun } from '../../src/entities/index.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { InvalidSpawnTimeError } from '../../src/producers/errors/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { ControlPlane } from '../../src/control-plane/control-plane.js';
-import { OutboxMessage, WorkflowRun } from '../../src/entities/index.js';
+import { OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { outcomesInResultsQueue } from '../support/results-queue.js';
 import { SHARED_REDIS_URL } from '../support/test-redis.js';
 import { silentLog, testConfig } from '../support/test-config.js';

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { WORKFLOW_QUEUE, type TaskSpawnEnvelope } from '../../src/dto/index.js';
-import { OutboxMessage, WorkflowRun } from '../../src/entities/index.js';
+import { OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { PayloadTooLargeError } from '../../src/producers/errors/index.js';
 import { SHARED_REDIS_URL } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';

@@ -9,8 +9,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { ControlPlane } from '../../src/control-plane/control-plane.js';
-import { startPrivateRedis } from '../../src/demo/ensure-redis.js';
-import { WorkflowRun } from '../../src/entities/index.js';
+import { startPrivateRedis } from '../../src/tools/demo/ensure-redis.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';
 

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { RECYCLE_EXIT_CODE } from '../../src/workers/run-worker.js';
-import { stopChild } from '../../src/demo/worker-pool.js';
+import { stopChild } from '../../src/tools/demo/worker-pool.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';
 

@@ -11,7 +11,7 @@ import {
   WORKFLOW_JOB_NAME,
   type TaskSpawnEnvelope,
 } from '../../src/dto/index.js';
-import { planStepsWorkflow } from '../../src/workflows/plan-steps.workflow.js';
+import { planStepsWorkflow } from '../../src/workers/workflows/plan-steps.workflow.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';
 import { dispatchByHand } from './support/raw-jobs.js';

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { stopChild } from '../../src/demo/worker-pool.js';
+import { stopChild } from '../../src/tools/demo/worker-pool.js';
 import { WORKFLOW_QUEUE, wrapTaskSpawnContext } from '../../src/dto/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
@@ -98,7 +98,7 @@ describe('the built nyx bin on this Node (24)', () => {
           CI: 'true',
           REDIS_URL: SHARED_REDIS_URL,
           NYX_QUEUE_PREFIX: prefix,
-          NYX_WORKFLOW_MODULES: path.join(ROOT, 'tests/workflows/support/digest.workflow.ts'),
+          NYX_WORKFLOW_MODULES: path.join(ROOT, 'tests/workers/workflows/support/digest.workflow.ts'),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

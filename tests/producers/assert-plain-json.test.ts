@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ref, Reference, wrap } from '@mikro-orm/core';
-import type { Orm } from '../../src/db/orm.js';
-import { seedTasks } from '../../src/demo/seed.js';
-import { MotivationalState, MotivationalTask } from '../../src/entities/index.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
+import { seedTasks } from '../../src/tools/demo/seed.js';
+import { MotivationalState, MotivationalTask } from '../../src/control-plane/entities/index.js';
 import { assertPlainJson } from '../../src/producers/assert-plain-json.js';
 import { NotPlainJsonError } from '../../src/producers/errors/index.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { wrap } from '@mikro-orm/core';
-import type { Orm } from '../../src/db/orm.js';
-import { seedTasks } from '../../src/demo/seed.js';
-import { MotivationalTask } from '../../src/entities/index.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
+import { seedTasks } from '../../src/tools/demo/seed.js';
+import { MotivationalTask } from '../../src/control-plane/entities/index.js';
 import { InvalidTaskContextError, RelationNotLoadedError, UnknownTaskError } from '../../src/producers/errors/index.js';
 import { extractTaskContext, type SpawnableTask } from '../../src/producers/extract-task-context.js';
 import { loadSpawnableTasks } from '../../src/producers/load-spawnable-tasks.js';

@@ -5,13 +5,13 @@
  * bypassed with a cast, as a JavaScript caller would.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Orm } from '../../src/db/orm.js';
-import { seedTasks } from '../../src/demo/seed.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
+import { seedTasks } from '../../src/tools/demo/seed.js';
 import { openTaskSpawnEnvelope } from '../../src/dto/index.js';
-import { MotivationalState, OutboxMessage, WorkflowRun } from '../../src/entities/index.js';
+import { MotivationalState, OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { InvalidSpawnMetadataError, NotPlainJsonError } from '../../src/producers/errors/index.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
-import { defaultRegistry } from '../../src/workflows/registry.js';
+import { defaultRegistry } from '../../src/workers/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 
 const options = { registry: defaultRegistry, maxPayloadBytes: 65_536 };

@@ -6,15 +6,15 @@
  * task ids are accepted in any case (the CLI's `nyx spawn A1B2…`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Orm } from '../../src/db/orm.js';
-import { seedTasks } from '../../src/demo/seed.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
+import { seedTasks } from '../../src/tools/demo/seed.js';
 import { METADATA_LIMITS } from '../../src/dto/input-limits.js';
-import { OutboxMessage, WorkflowRun } from '../../src/entities/index.js';
+import { OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { InvalidTaskContextError, NotPlainJsonError } from '../../src/producers/errors/index.js';
 import { extractTaskContext } from '../../src/producers/extract-task-context.js';
 import { loadSpawnableTasks } from '../../src/producers/load-spawnable-tasks.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
-import { defaultRegistry } from '../../src/workflows/registry.js';
+import { defaultRegistry } from '../../src/workers/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 
 const options = { registry: defaultRegistry, maxPayloadBytes: 10_000_000 };

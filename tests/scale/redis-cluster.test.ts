@@ -7,10 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ControlPlane } from '../../src/control-plane/control-plane.js';
-import type { Orm } from '../../src/db/orm.js';
-import { seedTasks } from '../../src/demo/seed.js';
-import { WorkerPool } from '../../src/demo/worker-pool.js';
-import { WorkflowRun } from '../../src/entities/index.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
+import { seedTasks } from '../../src/tools/demo/seed.js';
+import { WorkerPool } from '../../src/tools/demo/worker-pool.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { startRedisCluster, type TestCluster } from '../support/redis-cluster.js';
 import { silentLog, testConfig } from '../support/test-config.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';

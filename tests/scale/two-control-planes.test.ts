@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import type { Orm } from '../../src/db/orm.js';
-import { seedTasks } from '../../src/demo/seed.js';
-import { stopChild, WorkerPool } from '../../src/demo/worker-pool.js';
-import { WorkflowRun } from '../../src/entities/index.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
+import { seedTasks } from '../../src/tools/demo/seed.js';
+import { stopChild, WorkerPool } from '../../src/tools/demo/worker-pool.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
-import { defaultRegistry } from '../../src/workflows/registry.js';
+import { defaultRegistry } from '../../src/workers/workflows/registry.js';
 import { startControlPlaneProcess } from '../support/control-plane-process.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';

@@ -7,11 +7,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ControlPlane } from '../../src/control-plane/control-plane.js';
-import type { Orm } from '../../src/db/orm.js';
-import { startPrivateRedis } from '../../src/demo/ensure-redis.js';
-import { seedTasks } from '../../src/demo/seed.js';
-import { stopChild, WORKER_ENTRY } from '../../src/demo/worker-pool.js';
-import { WorkflowRun } from '../../src/entities/index.js';
+import type { Orm } from '../../src/control-plane/db/orm.js';
+import { startPrivateRedis } from '../../src/tools/demo/ensure-redis.js';
+import { seedTasks } from '../../src/tools/demo/seed.js';
+import { stopChild, WORKER_ENTRY } from '../../src/tools/demo/worker-pool.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { canCreateNamespaces, createNetworkNamespace, type NetworkNamespace } from '../support/network-namespace.js';
 import { silentLog, testConfig } from '../support/test-config.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';

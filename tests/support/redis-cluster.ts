@@ -6,8 +6,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { canConnect, freePort } from '../../src/demo/ensure-redis.js';
-import { stopChild } from '../../src/demo/worker-pool.js';
+import { canConnect, freePort } from '../../src/tools/demo/ensure-redis.js';
+import { stopChild } from '../../src/tools/demo/worker-pool.js';
 import { waitFor } from './wait-for.js';
 
 export interface TestCluster {

@@ -1,5 +1,5 @@
-import { loadConfig, type Config } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging/logger.js';
+import { loadConfig, type Config } from '../../src/shared/config/config.js';
+import { createLogger } from '../../src/shared/logging/logger.js';
 
 /** A control-plane config for tests: fast polls, short backoffs, quiet logs. */
 export function testConfig(overrides: Record<string, string> = {}): Config {

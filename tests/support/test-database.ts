@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { migrateUp, openOrm, type Orm } from '../../src/db/orm.js';
+import { migrateUp, openOrm, type Orm } from '../../src/control-plane/db/orm.js';
 
 export const ADMIN_URL = process.env.NYX_TEST_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

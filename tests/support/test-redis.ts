@@ -4,7 +4,7 @@
  * private `redis-server` they start on a free port instead.
  */
 import { randomUUID } from 'node:crypto';
-import { deleteKeysUnderPrefix } from '../../src/redis/delete-keys-under-prefix.js';
+import { deleteKeysUnderPrefix } from '../../src/shared/redis/delete-keys-under-prefix.js';
 
 export const SHARED_REDIS_URL = process.env.NYX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -62,9 +62,9 @@ describe('JsonSafe type tests', () => {
   it('says which path is not JSON and why, in the public APIs', () => {
     const scratch = `
       import type { ControlPlane } from '../../src/control-plane/control-plane.js';
-      import type { MotivationalState } from '../../src/entities/index.js';
+      import type { MotivationalState } from '../../src/control-plane/entities/index.js';
       import { TaskSpawnContextV1 } from '../../src/dto/index.js';
-      import { defineWorkflow } from '../../src/workflows/workflow.js';
+      import { defineWorkflow } from '../../src/workers/workflows/workflow.js';
       declare const cp: ControlPlane;
       declare const state: MotivationalState;
       export const spawned = cp.spawn([], { metadata: { owner: state } });
@@ -85,7 +85,7 @@ describe('JsonSafe type tests', () => {
     const scratch = `
       import type { ControlPlane } from '../../src/control-plane/control-plane.js';
       import { TaskSpawnContextV1 } from '../../src/dto/index.js';
-      import { defineWorkflow } from '../../src/workflows/workflow.js';
+      import { defineWorkflow } from '../../src/workers/workflows/workflow.js';
       declare const cp: ControlPlane;
       export const spawned = cp.spawn([], { metadata: { owner: { id: 1, name: 'Ada' } } });
       export const wf = defineWorkflow({

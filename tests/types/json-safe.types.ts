@@ -10,11 +10,11 @@ import type { Collection, Loaded, Ref, ScalarReference } from '@mikro-orm/core';
 import type { ControlPlane } from '../../src/control-plane/control-plane.js';
 import type { IsJsonSafe, JsonProblems, JsonSafe, JsonSafeObject, JsonValue, NotJsonSafe } from '../../src/dto/index.js';
 import { TaskSpawnContextV1 } from '../../src/dto/index.js';
-import type { MotivationalState, MotivationalTask, WorkflowRun } from '../../src/entities/index.js';
+import type { MotivationalState, MotivationalTask, WorkflowRun } from '../../src/control-plane/entities/index.js';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
-import { defineWorkflow } from '../../src/workflows/workflow.js';
-import { defaultRegistry } from '../../src/workflows/registry.js';
+import { defineWorkflow } from '../../src/workers/workflows/workflow.js';
+import { defaultRegistry } from '../../src/workers/workflows/registry.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;

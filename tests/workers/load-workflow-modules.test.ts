@@ -1,9 +1,9 @@
 /** NYX_WORKFLOW_MODULES: user workflow modules load beside the built-ins; a bad one stops the worker with a clear message. */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError } from '../../src/config/config-error.js';
+import { ConfigError } from '../../src/shared/config/config-error.js';
 import { buildWorkerRegistry, loadWorkflowModules } from '../../src/workers/load-workflow-modules.js';
-import { builtInWorkflows } from '../../src/workflows/registry.js';
+import { builtInWorkflows } from '../../src/workers/workflows/registry.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/workflows/fault-workflows.ts', import.meta.url));
 const NO_WORKFLOWS = fileURLToPath(new URL('../../src/dto/queue-names.ts', import.meta.url));

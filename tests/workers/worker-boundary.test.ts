@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import { stopChild, WorkerPool } from '../../src/demo/worker-pool.js';
+import { stopChild, WorkerPool } from '../../src/tools/demo/worker-pool.js';
 import { WORKFLOW_QUEUE, wrapTaskSpawnContext } from '../../src/dto/index.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';
@@ -51,19 +51,19 @@ describe('worker process boundary', () => {
     // Positive controls: the list is real and covers the job's path.
     expect(modules.some((url) => url.includes('/node_modules/bullmq/'))).toBe(true);
     expect(modules.some((url) => url.includes('/node_modules/zod/'))).toBe(true);
-    expect(modules.some((url) => url.endsWith('/src/workflows/keywords.workflow.ts'))).toBe(true);
+    expect(modules.some((url) => url.endsWith('/src/workers/workflows/keywords.workflow.ts'))).toBe(true);
     // The boundary.
-    expect(modules.filter((url) => /@mikro-orm|\/node_modules\/pg\/|\/src\/(entities|db|producers|outbox|recorder)\//.test(url))).toEqual([]);
+    expect(modules.filter((url) => /@mikro-orm|\/node_modules\/pg\/|\/src\/(control-plane|producers)\//.test(url))).toEqual([]);
   });
 
-  it.each([['@mikro-orm/core'], ['pg'], ['../../../src/entities/index.js']])('refuses to load %s in a worker process', (specifier) => {
+  it.each([['@mikro-orm/core'], ['pg'], ['../../../src/control-plane/entities/index.js']])('refuses to load %s in a worker process', (specifier) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', IMPORT_FORBIDDEN, specifier], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status).not.toBe(0);
     expect(result.stdout).not.toContain('loaded');
     expect(result.stderr).toContain(`worker processes must not load "${specifier}"`);
   });
 
-  it("lets a worker load an application's own src/db module (only nyx's control-plane folders are refused)", () => {
+  it("lets a worker load an application's own src/control-plane/db module (only nyx's control-plane folders are refused)", () => {
     // Relative to the fixture, like the refused specifiers above.
     const result = spawnSync(process.execPath, ['--import', 'tsx', IMPORT_FORBIDDEN, './app/src/db/own-module.js'], { encoding: 'utf8', timeout: 60_000 });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });

@@ -1,9 +1,9 @@
 /** Which queues a worker takes, with which concurrency and rate limit, from its config. */
 import { describe, expect, it } from '@jest/globals';
-import { loadWorkerConfig } from '../../src/config/config.js';
-import { ConfigError } from '../../src/config/config-error.js';
+import { loadWorkerConfig } from '../../src/shared/config/config.js';
+import { ConfigError } from '../../src/shared/config/config-error.js';
 import { planWorkerQueues } from '../../src/workers/worker-queues.js';
-import { defaultRegistry } from '../../src/workflows/registry.js';
+import { defaultRegistry } from '../../src/workers/workflows/registry.js';
 
 const plan = (env: Record<string, string>) => planWorkerQueues(loadWorkerConfig(env), defaultRegistry);
 

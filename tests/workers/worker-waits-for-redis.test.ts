@@ -8,8 +8,8 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, startPrivateRedis } from '../../src/demo/ensure-redis.js';
-import { stopChild, WORKER_ENTRY } from '../../src/demo/worker-pool.js';
+import { freePort, startPrivateRedis } from '../../src/tools/demo/ensure-redis.js';
+import { stopChild, WORKER_ENTRY } from '../../src/tools/demo/worker-pool.js';
 import { uniquePrefix } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';
 

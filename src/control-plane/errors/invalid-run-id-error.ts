@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /** Some ids given to cancel or fail are not run ids (uuids). Nothing is changed: the whole call is refused. */
 export class InvalidRunIdError extends NyxError {
   readonly code = 'invalid_run_id';

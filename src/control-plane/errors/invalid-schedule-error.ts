@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /** A schedule that cannot work (bad name, cron expression, time zone or task ids). Nothing is written. */
 export class InvalidScheduleError extends NyxError {
   readonly code = 'invalid_schedule';

@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /** No schedule has this name. */
 export class UnknownScheduleError extends NyxError {
   readonly code = 'unknown_schedule';

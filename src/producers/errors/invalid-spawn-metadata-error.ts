@@ -1,4 +1,4 @@
-import { NYX_ERROR } from '../../errors/nyx-error.js';
+import { NYX_ERROR } from '../../shared/errors/nyx-error.js';
 /**
  * The `metadata` given to a spawn call is JSON but not a JSON object (an
  * array, a string, null…): it is merged key by key into each task's

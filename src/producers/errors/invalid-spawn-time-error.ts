@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /**
  * The `runAt` or `delayMs` given to a spawn call cannot be used (both given,
  * not a valid date, a negative or fractional delay). Raised before anything

@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /** A task's data does not make a valid TaskSpawnContext. Names the task and each failing field. */
 export class InvalidTaskContextError extends NyxError {
   readonly code = 'invalid_task_context';

@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /**
  * A value bound for a job is not plain JSON (an ORM entity, a Reference, a
  * Collection, a class instance, a function, a BigInt, a cycle…). Raised before

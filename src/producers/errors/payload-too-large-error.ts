@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /** A serialized payload exceeds NYX_MAX_PAYLOAD_BYTES. Nothing is spawned. */
 export class PayloadTooLargeError extends NyxError {
   readonly code = 'payload_too_large';

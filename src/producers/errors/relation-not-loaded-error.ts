@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /**
  * An entity reached the session boundary with a relation that was never
  * loaded: in MikroORM its fields would read as `undefined`, silently. The

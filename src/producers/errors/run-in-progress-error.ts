@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /**
  * A spawn was refused because the task already has a run that is not
  * finished (pending, queued or running), so that a double-click or a

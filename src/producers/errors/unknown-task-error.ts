@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /** Some task ids given to `spawn` do not exist. Nothing is spawned: the whole call is refused. */
 export class UnknownTaskError extends NyxError {
   readonly code = 'unknown_task';

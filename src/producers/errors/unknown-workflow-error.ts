@@ -1,4 +1,4 @@
-import { NyxError } from '../../errors/nyx-error.js';
+import { NyxError } from '../../shared/errors/nyx-error.js';
 /** No registered workflow handles a task's motivation type. Refused at spawn time, not in the dead-letter queue. */
 export class UnknownWorkflowError extends NyxError {
   readonly code = 'unknown_workflow';

@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { claimOutboxBatch, markDispatched, type OutboxRow } from '../../../src/outbox/outbox-sql.js';
+import { claimOutboxBatch, markDispatched, type OutboxRow } from '../../../src/control-plane/outbox/outbox-sql.js';
 
 export interface RawJobFields {
   /** The `data` field as stored: any string, or absent. */

@@ -1,6 +1,0 @@
-import type { ControlPlane } from '../control-plane/control-plane.js';
-
-/** What the route modules need: the control plane (ORM, spawn, relay). */
-export interface ApiDeps {
-  controlPlane: ControlPlane;
-}

@@ -1,0 +1,188 @@
+/**
+ * `nyx bench`: phase A (raw BullMQ) then phase B (the full path), in one run
+ * on the same PostgreSQL and Redis, with the same worker process count and
+ * concurrency; writes the report to bench/out/ and returns it.
+ *
+ * Leaves nothing behind: the throwaway database is dropped (or, on
+ * DATABASE_URL, the rows the bench made are deleted), every key under the
+ * bench's Redis prefix is deleted, worker processes are stopped — also when
+ * a phase fails.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import type { Config } from '../../shared/config/config.js';
+import { migrateUp, openOrm, type Orm } from '../../control-plane/db/orm.js';
+import { seedTasks } from '../demo/seed.js';
+import { createLogger } from '../../shared/logging/logger.js';
+import { RedisConnectionFactory } from '../../shared/redis/connection-factory.js';
+import { openBenchDatabase } from './bench-database.js';
+import { describeMachine } from './bench-machine.js';
+import { BENCH_MOTIVATION_TYPE } from './bench-payload.js';
+import { BenchProgress } from './bench-progress.js';
+import { benchPrefix, deleteBenchKeys } from './bench-redis.js';
+import type { BenchReport } from './bench-report.js';
+import { runFullPhase } from './full-path.bench.js';
+import { round } from './latency-stats.js';
+import { ownRss, type ProcessRss } from './process-rss.js';
+import { runRawPhase } from './raw-bullmq.bench.js';
+import { RedisRoundTripCounter, redisPort } from './redis-round-trips.js';
+import { SqlCounter } from './sql-counter.js';
+import { UnsupportedBenchRedisError } from './unsupported-bench-redis-error.js';
+
+export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../bench/out/', import.meta.url));
+
+export interface BenchOptions {
+  /** Tasks in phase B and jobs in phase A. @defaultValue 20000 */
+  tasks: number;
+  /** Worker processes in each phase: one on a 2-core machine, where a second only adds contention (bench/RESULTS.md). @defaultValue 1 */
+  workers: number;
+  /** Jobs each worker process runs at once. @defaultValue 100 */
+  concurrency: number;
+  /** Task ids per spawn call, jobs per addBulk. @defaultValue 1000 */
+  batchSize: number;
+  /** Single spawns timed one by one when idle. @defaultValue 50 */
+  idleSamples: number;
+  /** Give up after this long, in ms. @defaultValue 900000 */
+  timeoutMs: number;
+  /** Where the JSON report is written. @defaultValue bench/out */
+  outDir: string;
+  /** Draw progress bars on stderr (only on a terminal). @defaultValue true */
+  progress: boolean;
+}
+
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
+  tasks: 20_000,
+  workers: 1,
+  concurrency: 100,
+  batchSize: 1_000,
+  idleSamples: 50,
+  timeoutMs: 900_000,
+  outDir: DEFAULT_OUT_DIR,
+  progress: true,
+};
+
+export async function runBench(config: Config, options: BenchOptions): Promise<{ report: BenchReport; file: string }> {
+  const redisUrl = config.redisUrl;
+  const redis = new RedisConnectionFactory(redisUrl);
+  if (redis.topology.kind !== 'single') throw new UnsupportedBenchRedisError(redis.topology.kind);
+  const startedAt = new Date();
+  const deadline = startedAt.getTime() + options.timeoutMs;
+  const prefix = benchPrefix();
+  const log = createLogger('nyx-bench', 'warn');
+  const progress = new BenchProgress(options.progress);
+  const sql = new SqlCounter();
+  const roundTrips = new RedisRoundTripCounter(redisPort(redisUrl));
+  const db = await openBenchDatabase(config.databaseUrl);
+  let orm: Orm | null = null;
+  const observer = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  let seeded: string[] = [];
+  try {
+    orm = await openOrm({ databaseUrl: db.url, onQuery: sql.onQuery });
+    await migrateUp(orm);
+    const machine = await describeMachine(orm, observer);
+    seeded = await seedTasks(orm.em.fork(), { tasks: options.tasks + options.idleSamples, motivationTypes: [BENCH_MOTIVATION_TYPE] });
+    roundTrips.install();
+    const databaseName = new URL(db.url).pathname.slice(1);
+
+    const benchConfig: Config = { ...config, databaseUrl: db.url, queuePrefix: prefix, workerConcurrency: options.concurrency };
+    const workerEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      NYX_QUEUE_PREFIX: prefix,
+      NYX_WORKER_CONCURRENCY: String(options.concurrency),
+      LOG_LEVEL: 'warn',
+    };
+    const raw = await runRawPhase({
+      tasks: options.tasks,
+      workers: options.workers,
+      concurrency: options.concurrency,
+      batchSize: options.batchSize,
+      redis,
+      redisUrl,
+      prefix: redis.naming(prefix).prefix,
+      databaseName,
+      jobOptions: { attempts: config.jobAttempts, backoffMs: config.backoffMs },
+      observer,
+      roundTrips,
+      workerEnv,
+      deadline,
+      progress: progress.phase('A raw BullMQ'),
+    });
+    let controlPlane: ProcessRss = { pid: process.pid, rssMb: null, peakRssMb: null };
+    const full = await runFullPhase({
+      taskIds: seeded.slice(0, options.tasks),
+      idleTaskIds: seeded.slice(options.tasks),
+      workers: options.workers,
+      batchSize: options.batchSize,
+      config: benchConfig,
+      databaseName,
+      redisUrl,
+      orm,
+      log,
+      observer,
+      sql,
+      roundTrips,
+      workerEnv,
+      deadline,
+      progress: progress.phase('B full path'),
+      idleProgress: progress.phase('B idle single spawns'),
+      onLoaded: () => (controlPlane = ownRss()),
+    });
+    progress.stop();
+    const report: BenchReport = {
+      startedAt: startedAt.toISOString(),
+      machine,
+      settings: {
+        tasks: options.tasks,
+        workers: options.workers,
+        concurrency: options.concurrency,
+        batchSize: options.batchSize,
+        relayBatch: config.relayBatch,
+        recorderBatch: config.recorderBatch,
+        idleSamples: options.idleSamples,
+        database: db.throwaway ? 'throwaway' : 'DATABASE_URL',
+        databaseName,
+        redisPrefix: prefix,
+      },
+      raw,
+      full,
+      ratio: round(full.jobsPerSec / raw.jobsPerSec, 3),
+      workerRssMb: full.workerRssMb,
+      controlPlaneRssMb: controlPlane.rssMb,
+      controlPlanePeakRssMb: controlPlane.peakRssMb,
+    };
+    mkdirSync(options.outDir, { recursive: true });
+    const file = path.join(options.outDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    return { report, file };
+  } finally {
+    progress.stop();
+    roundTrips.uninstall();
+    await deleteBenchKeys(redisUrl, prefix).catch((error: unknown) => log.warn({ err: error, prefix }, 'could not delete the bench keys'));
+    observer.disconnect();
+    await redis.close();
+    if (orm && !db.throwaway && seeded.length > 0) await deleteBenchRows(orm, seeded);
+    await orm?.close();
+    await db.drop();
+  }
+}
+
+/** On a database the bench did not create, removes exactly the rows it made. */
+async function deleteBenchRows(orm: Orm, taskIds: readonly string[]): Promise<void> {
+  const em = orm.em.fork();
+  const ids = `{${taskIds.join(',')}}`;
+  await em.transactional(async (tx) => {
+    const states = await tx.execute<{ id: number }[]>(
+      'select distinct motivational_state_id as id from motivational_task where id = any(?::uuid[])',
+      [ids],
+    );
+    await tx.execute('delete from outbox_message where run_id in (select id from workflow_run where task_id = any(?::uuid[]))', [ids]);
+    await tx.execute('delete from workflow_run where task_id = any(?::uuid[])', [ids]);
+    await tx.execute('delete from motivational_task where id = any(?::uuid[])', [ids]);
+    await tx.execute('delete from motivational_state where id = any(?::int[]) and not exists (select 1 from motivational_task t where t.motivational_state_id = motivational_state.id)', [
+      `{${states.map((s) => s.id).join(',')}}`,
+    ]);
+  });
+}

@@ -1,0 +1,28 @@
+import { UnrecoverableError } from 'bullmq';
+import { NYX_ERROR } from '../../shared/errors/nyx-error.js';
+
+/**
+ * Thrown by a workflow to say "retrying cannot help": the run fails at once,
+ * whatever attempts remain, and goes to the dead-letter queue with this
+ * message (reason `unrecoverable error`), where an operator can redrive it
+ * once the cause is fixed. Any other error is retried with backoff until
+ * NYX_JOB_ATTEMPTS run out.
+ *
+ * It is BullMQ's `UnrecoverableError` underneath, so BullMQ itself skips the
+ * remaining attempts; workflows import this class, not BullMQ's, so the
+ * intent reads in their own terms.
+ *
+ * @example
+ *   if (!account) throw new WorkflowUnrecoverableError(`account ${id} was deleted`);
+ */
+export class WorkflowUnrecoverableError extends UnrecoverableError {
+  readonly code = 'workflow_unrecoverable';
+  readonly kind = 'unrecoverable';
+  readonly [NYX_ERROR] = true as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.name = this.constructor.name;
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The outbox's hot-path SQL against real PostgreSQL: the one-statement spawn
+ * write keeps spawn order and payloads intact, the claim returns the oldest
+ * rows in order, and marking dispatched gives every run its `queued_at` —
+ * also a run whose result was recorded before the relay's commit (a fast
+ * worker), which keeps its final status.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Orm } from '../../../src/control-plane/db/orm.js';
+import { seedTasks } from '../../../src/tools/demo/seed.js';
+import { WorkflowRun } from '../../../src/control-plane/entities/index.js';
+import { claimOutboxBatch, markDispatched, pruneDispatched } from '../../../src/control-plane/outbox/outbox-sql.js';
+import { spawnTasks } from '../../../src/producers/spawn-tasks.js';
+import { recordCheckedOutcomes } from '../../../src/control-plane/recorder/checked-outcomes.js';
+import { recordOutcomes } from '../../../src/control-plane/recorder/record-outcomes-sql.js';
+import { defaultRegistry } from '../../../src/workers/workflows/registry.js';
+import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
+
+describe('outbox SQL', () => {
+  let db: TestDatabase;
+  let orm: Orm;
+  const options = { registry: defaultRegistry, maxPayloadBytes: 65_536 };
+
+  beforeAll(async () => {
+    ({ db, orm } = await createMigratedDatabase());
+  });
+
+  afterAll(async () => {
+    await orm?.close();
+    await db?.drop();
+  });
+
+  it('claims spawned rows in spawn order with their payloads, and marks them and their runs', async () => {
+    const taskIds = await seedTasks(orm.em.fork(), { tasks: 30 });
+    const runs = await spawnTasks(orm.em.fork(), taskIds, options);
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    const claimed = await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx, 100);
+      await markDispatched(tx, rows, at);
+      return rows;
+    });
+    expect(claimed.map((row) => row.runId)).toEqual(runs.map((run) => run.runId));
+    expect(claimed.map((row) => (row.payload as { data: { taskId: string } }).data.taskId)).toEqual(taskIds);
+    const stored = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
+    expect(stored.map((run) => [run.status, run.queuedAt?.toISOString()])).toEqual(runs.map(() => ['queued', at.toISOString()]));
+  });
+
+  it('gives a run recorded before the relay commits its queued_at and keeps it completed', async () => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const [run] = await spawnTasks(orm.em.fork(), [taskId!], options);
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    let recording: ReturnType<typeof recordCheckedOutcomes> | undefined;
+    await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx, 100);
+      expect(rows.map((row) => row.runId)).toEqual([run!.runId]);
+      // The job is in Redis from addBulk on: its result may arrive before this commit.
+      const now = new Date();
+      const outcome = { kind: 'completed' as const, runId: run!.runId, taskId: taskId!, workflow: run!.workflow, attempt: 1, startedAt: now, finishedAt: now, output: { ok: true } };
+      // The statement alone leaves a run that is still pending alone (no worker can have its job)...
+      expect(await recordOutcomes(orm.em.fork(), [outcome])).toEqual([]);
+      // ...and the recorder waits for the relay holding the run, then writes it.
+      recording = recordCheckedOutcomes(() => orm.em.fork(), [outcome], { maxAttempt: 10, maxOutcomeBytes: 65_536 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await markDispatched(tx, rows, at);
+    });
+    expect((await recording!).changed.map((o) => o.runId)).toEqual([run!.runId]);
+    const stored = await orm.em.fork().findOneOrFail(WorkflowRun, { id: run!.runId });
+    expect(stored.status).toBe('completed');
+    expect(stored.result).toEqual({ ok: true });
+    expect(stored.queuedAt?.toISOString()).toBe(at.toISOString());
+  });
+
+  it('prunes dispatched rows only of final runs: a run not final keeps the payload the reconciler re-sends', async () => {
+    const taskIds = await seedTasks(orm.em.fork(), { tasks: 2 });
+    const [done, waiting] = await spawnTasks(orm.em.fork(), taskIds, options);
+    await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx, 100);
+      await markDispatched(tx, rows, new Date('2026-01-01T00:00:00Z'));
+    });
+    await orm.em.fork().execute(`update workflow_run set status = 'completed' where id = ?`, [done!.runId]);
+    expect(await pruneDispatched(orm.em.fork(), new Date())).toBeGreaterThanOrEqual(1);
+    const left = await orm.em.fork().execute<{ run_id: string }[]>(`select run_id from outbox_message where run_id = any(?::uuid[])`, [`{${done!.runId},${waiting!.runId}}`]);
+    expect(left.map((row) => row.run_id)).toEqual([waiting!.runId]);
+  });
+});
