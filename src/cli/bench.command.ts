@@ -25,7 +25,17 @@ export function registerBenchCommand(program: Command): void {
     .option('--json', 'print the report as one JSON object on the last line')
     .action(
       action(
-        async (opts: { tasks: number; workers: number; concurrency: number; batch: number; idleSamples: number; timeout: number; out: string; stages?: boolean; json?: boolean }) => {
+        async (opts: {
+          tasks: number;
+          workers: number;
+          concurrency: number;
+          batch: number;
+          idleSamples: number;
+          timeout: number;
+          out: string;
+          stages?: boolean;
+          json?: boolean;
+        }) => {
           if (opts.stages) {
             const stages = await runStageBench(loadConfig(), { tasks: opts.tasks, batchSize: opts.batch, timeoutMs: opts.timeout * 1000 });
             process.stdout.write(opts.json ? `${JSON.stringify(stages)}\n` : `${formatStageReport(stages)}\n`);

@@ -79,7 +79,7 @@ export function registerDlqCommand(program: Command): void {
 
   dlq
     .command('redrive')
-    .description('re-validate a dead run\'s payload against the current schema and queue it again (an invalid one stays dead)')
+    .description("re-validate a dead run's payload against the current schema and queue it again (an invalid one stays dead)")
     .argument('[runId]', 'run id')
     .option('--all', 'every dead letter')
     .option('--no-relay', 'only write the outbox; leave sending to a running `nyx start`')

@@ -46,7 +46,14 @@ function registerStopCommand(runs: Command, name: 'cancel' | 'fail', description
     .action(
       action(async (runIds: string[], opts: { reason?: string }) => {
         const config = loadConfig();
-        const cp = await ControlPlane.open({ config, log: createLogger('nyx', config.logLevel), relay: false, recorder: false, reconciler: false, scheduler: false });
+        const cp = await ControlPlane.open({
+          config,
+          log: createLogger('nyx', config.logLevel),
+          relay: false,
+          recorder: false,
+          reconciler: false,
+          scheduler: false,
+        });
         try {
           const result = await cp[name](runIds, { reason: opts.reason });
           for (const row of result.stopped) process.stdout.write(`${name === 'cancel' ? 'cancelled' : 'failed'}\t${row.runId}\t(was ${row.status})\n`);

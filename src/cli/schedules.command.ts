@@ -49,7 +49,16 @@ export function registerSchedulesCommand(program: Command): void {
         if (rows.length === 0) return void process.stdout.write('no schedules\n');
         const table = new Table({ head: ['name', 'cron', 'time zone', 'tasks', 'state', 'next fire', 'last slot', 'lag ms'] });
         for (const r of rows) {
-          table.push([r.name, r.cron, r.timeZone, r.taskIds.length, r.paused ? 'paused' : 'active', r.nextFireAt ?? '-', r.lastFire?.slot ?? '-', r.lastFire?.lagMs ?? '-']);
+          table.push([
+            r.name,
+            r.cron,
+            r.timeZone,
+            r.taskIds.length,
+            r.paused ? 'paused' : 'active',
+            r.nextFireAt ?? '-',
+            r.lastFire?.slot ?? '-',
+            r.lastFire?.lagMs ?? '-',
+          ]);
         }
         process.stdout.write(`${table.toString()}\n`);
       }),

@@ -23,7 +23,10 @@ export function registerWorkerCommand(program: Command): void {
     .action((opts: { concurrency?: number }) => {
       const env = { ...process.env };
       if (opts.concurrency) env.NYX_WORKER_CONCURRENCY = String(opts.concurrency);
-      const child = spawn(process.execPath, [...workerExecArgv(workflowModulesOf(env)), WORKER_ENTRY], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
+      const child = spawn(process.execPath, [...workerExecArgv(workflowModulesOf(env)), WORKER_ENTRY], {
+        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+        env,
+      });
       for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     });

@@ -56,7 +56,11 @@ export async function stopRuns(em: SqlEntityManager, runIds: readonly string[], 
       ]);
     }
     const found = new Set(rows.map((row) => String(row.id)));
-    const toRow = (row: { id: string; status: RunStatus; workflow: string }): StopRow => ({ runId: String(row.id), status: row.status, workflow: row.workflow });
+    const toRow = (row: { id: string; status: RunStatus; workflow: string }): StopRow => ({
+      runId: String(row.id),
+      status: row.status,
+      workflow: row.workflow,
+    });
     return {
       stopped: stoppable.map(toRow),
       alreadyFinal: rows.filter((row) => !stoppable.includes(row)).map(toRow),

@@ -28,7 +28,12 @@ export interface ScheduleWithLastFire extends ScheduleRow {
 type Raw = Record<string, unknown>;
 
 const uuidArray = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : (typeof value === 'string' ? value : '{}').replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  Array.isArray(value)
+    ? value.map(String)
+    : (typeof value === 'string' ? value : '{}')
+        .replace(/^\{|\}$/g, '')
+        .split(',')
+        .filter(Boolean);
 
 function toSchedule(row: Raw): ScheduleRow {
   return {
@@ -63,7 +68,12 @@ export async function listSchedules(em: SqlEntityManager, options: { activeOnly?
   return rows.map((row) => ({
     ...toSchedule(row),
     lastFire: row.f_slot
-      ? { slot: new Date(row.f_slot as string), firedAt: new Date(row.f_fired_at as string), runIds: uuidArray(row.f_run_ids), error: (row.f_error as string | null) ?? null }
+      ? {
+          slot: new Date(row.f_slot as string),
+          firedAt: new Date(row.f_fired_at as string),
+          runIds: uuidArray(row.f_run_ids),
+          error: (row.f_error as string | null) ?? null,
+        }
       : null,
   }));
 }

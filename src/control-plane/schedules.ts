@@ -55,7 +55,15 @@ export class Schedules {
     const found = new Set((await em.find(MotivationalTask, { id: { $in: [...spec.taskIds] } }, { fields: ['id'] })).map((task) => task.id));
     const missing = spec.taskIds.filter((id) => !found.has(id));
     if (missing.length > 0) throw new UnknownTaskError(missing);
-    const row = await insertSchedule(em, { id: randomUUID(), name: spec.name, cron: spec.cron, timeZone, taskIds: [...new Set(spec.taskIds)], paused: spec.paused ?? false, createdAt: new Date() });
+    const row = await insertSchedule(em, {
+      id: randomUUID(),
+      name: spec.name,
+      cron: spec.cron,
+      timeZone,
+      taskIds: [...new Set(spec.taskIds)],
+      paused: spec.paused ?? false,
+      createdAt: new Date(),
+    });
     return (await this.get(row.name))!;
   }
 
@@ -73,7 +81,13 @@ export class Schedules {
         createdAt: schedule.createdAt.toISOString(),
         nextFireAt: next ? next.toISOString() : null,
         lastFire: fire
-          ? { slot: fire.slot.toISOString(), firedAt: fire.firedAt.toISOString(), lagMs: fire.firedAt.getTime() - fire.slot.getTime(), runIds: fire.runIds, error: fire.error }
+          ? {
+              slot: fire.slot.toISOString(),
+              firedAt: fire.firedAt.toISOString(),
+              lagMs: fire.firedAt.getTime() - fire.slot.getTime(),
+              runIds: fire.runIds,
+              error: fire.error,
+            }
           : null,
       };
     });

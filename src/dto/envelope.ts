@@ -38,8 +38,7 @@ export function wrapTaskSpawnContext(context: TaskSpawnContext): TaskSpawnEnvelo
 
 export type OpenedEnvelope =
   /** `wire`: the same context in wire form (dates as ISO strings), as workflow input schemas read it. */
-  | { ok: true; context: TaskSpawnContext; wire: TaskSpawnContextWire; version: number }
-  | { ok: false; reason: string };
+  { ok: true; context: TaskSpawnContext; wire: TaskSpawnContextWire; version: number } | { ok: false; reason: string };
 
 /**
  * Parses a job's data into the current `TaskSpawnContext`, whatever version it

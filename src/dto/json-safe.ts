@@ -40,9 +40,7 @@ export interface NotJsonSafe<Problems> {
  * `NotJsonSafe<"<Root>.<path>: <what> is not plain JSON (<how to fix>)">`.
  * `Root` names the value in messages (e.g. `'metadata'`, `'output'`).
  */
-export type JsonSafe<T, Root extends string = 'value'> = [JsonProblems<T, Root>] extends [never]
-  ? T
-  : NotJsonSafe<JsonProblems<T, Root>>;
+export type JsonSafe<T, Root extends string = 'value'> = [JsonProblems<T, Root>] extends [never] ? T : NotJsonSafe<JsonProblems<T, Root>>;
 
 /** Like `JsonSafe`, for values that must be a JSON object (e.g. `metadata`): arrays are refused too. */
 export type JsonSafeObject<T, Root extends string = 'value'> = [T] extends [never]
@@ -155,15 +153,16 @@ type PropertyProblems<T extends object, Path extends string, Depth extends reado
 /** A required property that may hold `undefined` (`{ note: string | undefined }`, what `cond ? x : undefined` infers). */
 // `{} extends Pick<T, K>` is true exactly when K is optional: the empty object type is the point here.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-type UndefinedProblem<T, K extends keyof T, Path extends string> = {} extends Pick<T, K>
-  ? never
-  : IsAny<T[K]> extends true
+type UndefinedProblem<T, K extends keyof T, Path extends string> =
+  {} extends Pick<T, K>
     ? never
-    : unknown extends T[K]
+    : IsAny<T[K]> extends true
       ? never
-      : undefined extends T[K]
-        ? Problem<Path, 'undefined', 'JSON drops the key; use null, or make the property optional and leave the key out'>
-        : never;
+      : unknown extends T[K]
+        ? never
+        : undefined extends T[K]
+          ? Problem<Path, 'undefined', 'JSON drops the key; use null, or make the property optional and leave the key out'>
+          : never;
 
 type KeyPath<Path extends string, K> = K extends string | number
   ? string extends K
@@ -175,8 +174,4 @@ type KeyPath<Path extends string, K> = K extends string | number
 
 /** One member of a union of names, and an ellipsis when there are more: keeps a message on one line. */
 type NameOne<U extends string> = LastOf<U> extends infer L extends string ? ([Exclude<U, L>] extends [never] ? L : `${L}, …`) : never;
-type LastOf<U> = (U extends unknown ? (x: () => U) => void : never) extends (x: infer L) => void
-  ? L extends () => infer R
-    ? R
-    : never
-  : never;
+type LastOf<U> = (U extends unknown ? (x: () => U) => void : never) extends (x: infer L) => void ? (L extends () => infer R ? R : never) : never;

@@ -19,7 +19,12 @@ export type WorkflowBackoff = z.infer<typeof WorkflowBackoff>;
 
 export const WorkflowPolicy = z.strictObject({
   /** Deadline of one attempt, in ms: `ctx.signal` aborts then, and the attempt fails as timed out after the grace period. */
-  timeoutMs: z.number().int().min(1).max(7 * 86_400_000).optional(),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400_000)
+    .optional(),
   /** Attempts per run before it is dead (overrides NYX_JOB_ATTEMPTS). */
   attempts: z.number().int().min(1).max(100).optional(),
   /** Backoff between attempts (overrides NYX_BACKOFF_MS, exponential). */

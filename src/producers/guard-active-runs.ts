@@ -35,7 +35,7 @@ async function lockTasks(em: SqlEntityManager, taskIds: readonly string[]): Prom
  * the spawn's transaction, before spawning.
  */
 export async function assertNoActiveRuns(em: EntityManager, taskIds: readonly string[]): Promise<void> {
-  if (!em.isInTransaction()) throw new Error('assertNoActiveRuns must run inside the spawn\'s transaction (the lock is what makes it hold)');
+  if (!em.isInTransaction()) throw new Error("assertNoActiveRuns must run inside the spawn's transaction (the lock is what makes it hold)");
   if (taskIds.length === 0) return;
   const sql = em as SqlEntityManager;
   // Any case in; the database answers in lower case, so compare that way.

@@ -31,7 +31,11 @@ export async function loadSpawnableTasks(em: EntityManager, taskIds: readonly st
       if (!(error instanceof RangeError)) throw error;
       const [deep] = await selectTasksWithDeepMetadata(em as SqlEntityManager, chunk, METADATA_LIMITS.maxDepth);
       if (deep === undefined) throw error;
-      throw new InvalidTaskContextError(deep, [{ path: 'metadata', message: `nested deeper than the limit of ${METADATA_LIMITS.maxDepth} levels (too deep to load)` }], { cause: error });
+      throw new InvalidTaskContextError(
+        deep,
+        [{ path: 'metadata', message: `nested deeper than the limit of ${METADATA_LIMITS.maxDepth} levels (too deep to load)` }],
+        { cause: error },
+      );
     }
     loaded.push(...tasks);
   }
@@ -49,9 +53,9 @@ export async function loadSpawnableTasks(em: EntityManager, taskIds: readonly st
  * so PostgreSQL walks no deeper than the limit.
  */
 async function selectTasksWithDeepMetadata(em: SqlEntityManager, ids: readonly string[], maxDepth: number): Promise<string[]> {
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from motivational_task where id = any(?::uuid[]) and jsonb_path_exists(metadata, ?::jsonpath)`,
-    [`{${ids.join(',')}}`, `strict $.**{${maxDepth}} ? (@.type() == "object" || @.type() == "array")`],
-  );
+  const rows = await em.execute<{ id: string }[]>(`select id from motivational_task where id = any(?::uuid[]) and jsonb_path_exists(metadata, ?::jsonpath)`, [
+    `{${ids.join(',')}}`,
+    `strict $.**{${maxDepth}} ? (@.type() == "object" || @.type() == "array")`,
+  ]);
   return rows.map((row) => row.id);
 }

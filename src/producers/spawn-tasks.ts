@@ -74,8 +74,6 @@ export interface SpawnedRun {
   workflow: string;
 }
 
-
-
 export async function spawnTasks<M extends object = never>(
   em: EntityManager,
   requestedIds: readonly string[],
@@ -136,7 +134,8 @@ function dueTimeOf({ runAt, delayMs }: { runAt?: unknown; delayMs?: unknown }): 
   if (runAt !== undefined && delayMs !== undefined) throw new InvalidSpawnTimeError('give runAt or delayMs, not both');
   let due: number;
   if (runAt !== undefined) {
-    if (!(runAt instanceof Date) || Number.isNaN(runAt.getTime())) throw new InvalidSpawnTimeError(`runAt: ${runAt instanceof Date ? "Invalid Date" : JSON.stringify(runAt)} is not a valid Date`);
+    if (!(runAt instanceof Date) || Number.isNaN(runAt.getTime()))
+      throw new InvalidSpawnTimeError(`runAt: ${runAt instanceof Date ? 'Invalid Date' : JSON.stringify(runAt)} is not a valid Date`);
     due = runAt.getTime();
   } else if (delayMs !== undefined) {
     if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0) {

@@ -24,7 +24,11 @@ export function isUnrecoverable(error: unknown): boolean {
 }
 
 export function isStalledFailure(error: unknown): boolean {
-  return (isNyxError(error) && error.code === 'stalled_too_often') || error instanceof StalledTooOftenError || (error instanceof Error && error.message === BULLMQ_STALLED_MESSAGE);
+  return (
+    (isNyxError(error) && error.code === 'stalled_too_often') ||
+    error instanceof StalledTooOftenError ||
+    (error instanceof Error && error.message === BULLMQ_STALLED_MESSAGE)
+  );
 }
 
 /** What BullMQ should see: an error it classifies the way we do. */
@@ -50,13 +54,14 @@ export function errorNameOf(error: unknown): string {
 /** Why a run is dead, for a final failure. `attempts`: failed attempts counted, `stalls`: the job's stalled counter. */
 export function deadCauseOf(error: unknown, counts: { attempts: number; stalls: number }): DeadCause {
   const catalogued = isNyxError(error) ? error.code : null;
-  const code = catalogued === 'invalid_payload' || catalogued === 'unstorable_result'
-    ? catalogued
-    : isStalledFailure(error)
-      ? 'stalled_too_often'
-      : isUnrecoverable(error)
-        ? 'unrecoverable_error'
-        : 'attempts_exhausted';
+  const code =
+    catalogued === 'invalid_payload' || catalogued === 'unstorable_result'
+      ? catalogued
+      : isStalledFailure(error)
+        ? 'stalled_too_often'
+        : isUnrecoverable(error)
+          ? 'unrecoverable_error'
+          : 'attempts_exhausted';
   return { code, attempts: counts.attempts, stalls: counts.stalls };
 }
 

@@ -29,7 +29,9 @@ export class ForbiddenImportError extends NyxError {
   readonly kind = 'input';
 
   constructor(specifier: string, parent: string | undefined) {
-    super(`worker processes must not load "${specifier}" (imported from ${parent ?? 'the entry point'}): workers get their data from the payload, never from the database`);
+    super(
+      `worker processes must not load "${specifier}" (imported from ${parent ?? 'the entry point'}): workers get their data from the payload, never from the database`,
+    );
     this.name = this.constructor.name;
   }
 }

@@ -35,7 +35,13 @@ export async function loadWorkflowModules(specifiers: readonly string[], cwd = p
     } catch (error) {
       throw new ConfigError(`invalid configuration — NYX_WORKFLOW_MODULES: cannot load ${file}: ${(error as Error).message}`);
     }
-    const workflows = [...new Set(Object.values(exported).flatMap((value): unknown[] => (Array.isArray(value) ? (value as unknown[]) : [value])).filter(isWorkflow))];
+    const workflows = [
+      ...new Set(
+        Object.values(exported)
+          .flatMap((value): unknown[] => (Array.isArray(value) ? (value as unknown[]) : [value]))
+          .filter(isWorkflow),
+      ),
+    ];
     if (workflows.length === 0) {
       throw new ConfigError(`invalid configuration — NYX_WORKFLOW_MODULES: ${file} exports no workflow (export what defineWorkflow returns)`);
     }

@@ -150,7 +150,7 @@ export class OutcomeReporter {
 
   /** Tries `add` until Redis takes it; only the abort signal (shutdown) ends the retries, with the last error. */
   async #untilAdded(add: () => Promise<unknown>): Promise<void> {
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       try {
         await add();
         return;

@@ -27,7 +27,15 @@
  */
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
-import { describeDeadCause, openTaskSpawnEnvelope, WorkflowFailure, WorkflowResult, type TaskSpawnContext as Context, type TaskSpawnContextWire, type WorkflowOutcomeWire } from '../dto/index.js';
+import {
+  describeDeadCause,
+  openTaskSpawnEnvelope,
+  WorkflowFailure,
+  WorkflowResult,
+  type TaskSpawnContext as Context,
+  type TaskSpawnContextWire,
+  type WorkflowOutcomeWire,
+} from '../dto/index.js';
 import type { WorkflowRegistry } from './workflows/registry.js';
 import type { WorkflowDefinition } from './workflows/workflow.js';
 import { AttemptControl } from './attempt-control.js';
@@ -76,13 +84,18 @@ interface AttemptState {
   workflow: WorkflowDefinition | undefined;
 }
 
-
 function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire): unknown {
   // Input schemas read the wire form (dates as ISO strings), like the payload
   // itself, projected to the fields the workflow declares.
   const wire: Record<string, unknown> = context;
   const shape = (workflow.input as { shape?: Record<string, unknown> }).shape;
-  const projected = shape ? Object.fromEntries(Object.keys(shape).filter((k) => k in wire).map((k) => [k, wire[k]])) : wire;
+  const projected = shape
+    ? Object.fromEntries(
+        Object.keys(shape)
+          .filter((k) => k in wire)
+          .map((k) => [k, wire[k]]),
+      )
+    : wire;
   const parsed = workflow.input.safeParse(projected);
   if (!parsed.success) {
     throw new InvalidPayloadError(`payload does not fit workflow "${workflow.name}": ${z.prettifyError(parsed.error)}`);

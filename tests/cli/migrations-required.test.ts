@@ -63,7 +63,12 @@ describe('migrations before anything else', () => {
     ['dlq list', ['dlq', 'list']],
     ['runs list', ['runs', 'list']],
   ])('nyx %s against a database that does not exist: exit 2, nothing created', async (_what, args) => {
-    const { code, stderr } = await runNyxCli(args, { DATABASE_URL: databaseUrl(ADMIN_URL, missing), REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: prefix, PORT: '0' });
+    const { code, stderr } = await runNyxCli(args, {
+      DATABASE_URL: databaseUrl(ADMIN_URL, missing),
+      REDIS_URL: SHARED_REDIS_URL,
+      NYX_QUEUE_PREFIX: prefix,
+      PORT: '0',
+    });
     expect(code).toBe(2);
     expect(stderr).toContain(`database "${missing}" does not exist`);
     expect(await databaseExists(missing)).toBe(false);
@@ -88,7 +93,11 @@ describe('migrations before anything else', () => {
     expect(await databaseExists(missing)).toBe(true);
     const again = await runNyxCli(['migrate'], { DATABASE_URL: url });
     expect(again).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
-    const spawn = await runNyxCli(['spawn', '00000000-0000-4000-8000-000000000000'], { DATABASE_URL: url, REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: prefix });
+    const spawn = await runNyxCli(['spawn', '00000000-0000-4000-8000-000000000000'], {
+      DATABASE_URL: url,
+      REDIS_URL: SHARED_REDIS_URL,
+      NYX_QUEUE_PREFIX: prefix,
+    });
     expect(spawn.code).toBe(2);
     expect(spawn.stderr).toMatch(/unknown task/i);
   });

@@ -25,7 +25,9 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv): Started
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -60,7 +62,11 @@ describe('SIGTERM to the documented commands', () => {
   ])('%s: stops gracefully, exit 0, port free', async (_what, command, args) => {
     const s = start(command, args, { DATABASE_URL: db.url, REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1' });
     started.push(s);
-    const url = await waitFor('control plane started', () => /"msg":"control plane started"/.test(s.output()) && /"url":"(http:[^"]+)"/.exec(s.output())?.[1], 60_000);
+    const url = await waitFor(
+      'control plane started',
+      () => /"msg":"control plane started"/.test(s.output()) && /"url":"(http:[^"]+)"/.exec(s.output())?.[1],
+      60_000,
+    );
     const port = Number(new URL(url).port);
     expect(await canConnect(port)).toBe(true);
 

@@ -12,7 +12,10 @@ import { createMigratedDatabase, type TestDatabase } from '../support/test-datab
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
 
 function runNyx(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, ...env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { ...process.env, ...env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -36,7 +39,12 @@ describe('nyx spawn', () => {
 
   it('accepts an upper-case task id and prints the lower-case one', async () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
-    const { code, stdout, stderr } = await runNyx(['spawn', taskId!.toUpperCase()], { DATABASE_URL: db.url, REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' });
+    const { code, stdout, stderr } = await runNyx(['spawn', taskId!.toUpperCase()], {
+      DATABASE_URL: db.url,
+      REDIS_URL: SHARED_REDIS_URL,
+      NYX_QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    });
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const [runId, printedTaskId] = stdout.trim().split('\t');
     expect(printedTaskId).toBe(taskId);

@@ -40,7 +40,14 @@ interface StartedWorker {
 /** `nyx worker` as a real process; resolves with the pid its worker child logs once ready. */
 function startNyxWorker(prefix: string): Promise<StartedWorker> {
   const parent = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
-    env: { ...process.env, REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: prefix, NYX_WORKFLOW_MODULES: FAULT_WORKFLOWS_MODULE, NYX_SHUTDOWN_TIMEOUT_MS: '30000', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      REDIS_URL: SHARED_REDIS_URL,
+      NYX_QUEUE_PREFIX: prefix,
+      NYX_WORKFLOW_MODULES: FAULT_WORKFLOWS_MODULE,
+      NYX_SHUTDOWN_TIMEOUT_MS: '30000',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,7 +99,12 @@ describe('nyx worker: no orphan after SIGKILL', () => {
     worker.parent.kill('SIGKILL');
     await exited;
     // Polls every 50 ms for at most 2 s: both must hold by then.
-    await waitFor('worker child gone and its Redis connections closed', async () => !alive(worker.childPid) && (await workerConnections(redis, prefix)).length === 0, 2_000, 50);
+    await waitFor(
+      'worker child gone and its Redis connections closed',
+      async () => !alive(worker.childPid) && (await workerConnections(redis, prefix)).length === 0,
+      2_000,
+      50,
+    );
     process.stdout.write(`SIGKILL of nyx worker: child and its connections gone after ${Date.now() - killedAt} ms\n`);
   };
 

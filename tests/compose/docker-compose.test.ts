@@ -40,7 +40,11 @@ const dockerfile = readFileSync('Dockerfile', 'utf8');
  * bin is covered by tests/package), so no build is needed here.
  */
 function nyxHelp(command: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', command, '--help'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', command, '--help'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, CI: 'true' },
+  });
 }
 
 function nyxCommandOf(argv: readonly string[] | undefined): string | null {
@@ -76,7 +80,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('builds one image from the Dockerfile (node:24-bookworm-slim, npm ci) whose CMD is `nyx start`', () => {
-    const images = new Set(Object.values(services).filter((s) => s.build !== undefined).map((s) => `${String(s.build)} → ${s.image}`));
+    const images = new Set(
+      Object.values(services)
+        .filter((s) => s.build !== undefined)
+        .map((s) => `${String(s.build)} → ${s.image}`),
+    );
     expect([...images]).toEqual(['. → nyx-orchestrator:local']);
     expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
@@ -92,7 +100,9 @@ describe('docker-compose.yml', () => {
   it('the image has every package the code imports: `dependencies` and the peer dependencies it installs', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; peerDependencies: Record<string, string> };
     const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.[jt]s$/.test(e.name) ? [join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : /\.[jt]s$/.test(e.name) ? [join(dir, e.name)] : [],
+      );
     const imported = new Set<string>();
     for (const file of [...files('src'), ...files('bin')]) {
       for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from |import\()'([^'.][^']*)'/g)) {

@@ -42,6 +42,8 @@ describe('dueSlots', () => {
 describe('parseCron', () => {
   it('names a bad expression or time zone', () => {
     expect(() => parseCron('nightly', 'every night', 'UTC')).toThrow(/^schedule "nightly": cron "every night": /);
-    expect(() => parseCron('nightly', '0 3 * * *', 'Mars/Olympus')).toThrow('schedule "nightly": time zone "Mars/Olympus" is not an IANA time zone (like Europe/Paris or UTC)');
+    expect(() => parseCron('nightly', '0 3 * * *', 'Mars/Olympus')).toThrow(
+      'schedule "nightly": time zone "Mars/Olympus" is not an IANA time zone (like Europe/Paris or UTC)',
+    );
   });
 });

@@ -35,7 +35,11 @@ describe('Scheduler', () => {
     });
 
   const fires = async () =>
-    (await (orm.em.fork() as SqlEntityManager).execute<{ slot: Date; run_ids: string[]; error: string | null }[]>(`select slot, run_ids, error from schedule_fire order by slot`)).map((row) => ({
+    (
+      await (orm.em.fork() as SqlEntityManager).execute<{ slot: Date; run_ids: string[]; error: string | null }[]>(
+        `select slot, run_ids, error from schedule_fire order by slot`,
+      )
+    ).map((row) => ({
       slot: new Date(row.slot).toISOString(),
       runs: row.run_ids.length,
       error: row.error,
@@ -53,7 +57,15 @@ describe('Scheduler', () => {
   it('fires each slot once when two schedulers tick together, then skips and counts missed slots', async () => {
     const taskId = crypto.randomUUID();
     const createdAt = new Date('2026-12-01T10:00:00.000Z');
-    await insertSchedule(orm.em.fork(), { id: crypto.randomUUID(), name: 's', cron: '* * * * * *', timeZone: 'UTC', taskIds: [taskId], paused: false, createdAt });
+    await insertSchedule(orm.em.fork(), {
+      id: crypto.randomUUID(),
+      name: 's',
+      cron: '* * * * * *',
+      timeZone: 'UTC',
+      taskIds: [taskId],
+      paused: false,
+      createdAt,
+    });
     const [a, b] = [scheduler(), scheduler()];
     const now = new Date('2026-12-01T10:00:03.200Z');
     await Promise.all([a.tick(now), b.tick(now)]);

@@ -42,16 +42,8 @@ describe('TaskSpawnContext envelope', () => {
     ['another schema', { schema: 'Invoice', v: 1, data: {} }, 'unknown payload schema "Invoice"'],
     ['no envelope', { taskId: 'x' }, 'not a payload envelope'],
     ['a string', 'hello', 'not a payload envelope'],
-    [
-      'a bad field',
-      { schema: 'TaskSpawnContext', v: 2, data: { ...JSON.parse(JSON.stringify(context)), priority: 'high' } },
-      'invalid TaskSpawnContext v2',
-    ],
-    [
-      'an extra field',
-      { schema: 'TaskSpawnContext', v: 2, data: { ...JSON.parse(JSON.stringify(context)), password: 'x' } },
-      'password',
-    ],
+    ['a bad field', { schema: 'TaskSpawnContext', v: 2, data: { ...JSON.parse(JSON.stringify(context)), priority: 'high' } }, 'invalid TaskSpawnContext v2'],
+    ['an extra field', { schema: 'TaskSpawnContext', v: 2, data: { ...JSON.parse(JSON.stringify(context)), password: 'x' } }, 'password'],
   ])('refuses %s with a reason', (_, raw, reason) => {
     const opened = openTaskSpawnEnvelope(raw);
     expect(opened.ok).toBe(false);

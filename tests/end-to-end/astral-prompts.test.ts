@@ -35,7 +35,8 @@ describe('prompts full of emoji and astral characters', () => {
       }
       runIds.push(...(await harness.spawn({ motivationType, count: 3, prompt: 'A plain prompt about tides and coasts.' })));
     }
-    const done = async () => (await harness.orm.em.fork().count(WorkflowRun, { id: { $in: runIds }, status: { $in: ['completed', 'dead'] } })) === runIds.length;
+    const done = async () =>
+      (await harness.orm.em.fork().count(WorkflowRun, { id: { $in: runIds }, status: { $in: ['completed', 'dead'] } })) === runIds.length;
     await waitFor('every run to end', done, 60_000, 100);
     const runs = await harness.orm.em.fork().find(WorkflowRun, { id: { $in: runIds } });
     expect(runs.filter((run) => run.status !== 'completed').map((run) => `${run.status}: ${run.error}`)).toEqual([]);

@@ -54,10 +54,15 @@ describe('graceful shutdown', () => {
 
     expect(await exited).toEqual({ code: 0, signal: null });
     // The worker sent the outcome before it exited; the control plane records it on its own time.
-    const run = await waitFor('the slow run to be recorded', async () => {
-      const found = await h.run(slow!);
-      return found?.status === 'completed' ? found : null;
-    }, 10_000, 20);
+    const run = await waitFor(
+      'the slow run to be recorded',
+      async () => {
+        const found = await h.run(slow!);
+        return found?.status === 'completed' ? found : null;
+      },
+      10_000,
+      20,
+    );
     expect(run.status).toBe('completed');
     expect(run.attempts).toBe(1);
     expect(run.result).toMatchObject({ pid: a.pid });

@@ -42,7 +42,11 @@ const CASES: HostileCase[] = [
   { name: 'JSON null', fields: () => ({ data: 'null' }), reason: 'not a payload envelope' },
   { name: 'a bare string', fields: () => ({ data: '"spawn me"' }), reason: 'not a payload envelope' },
   { name: 'the context without its envelope', fields: (v) => ({ data: json(v.data) }), reason: 'not a payload envelope' },
-  { name: 'a wrong envelope name', fields: (v) => ({ data: json({ ...v, schema: 'Invoice' }) }), reason: 'unknown payload schema "Invoice" (expected "TaskSpawnContext")' },
+  {
+    name: 'a wrong envelope name',
+    fields: (v) => ({ data: json({ ...v, schema: 'Invoice' }) }),
+    reason: 'unknown payload schema "Invoice" (expected "TaskSpawnContext")',
+  },
   { name: 'the version as a string', fields: (v) => ({ data: json({ ...v, v: '2' }) }), reason: 'not a payload envelope' },
   { name: 'a fractional version', fields: (v) => ({ data: json({ ...v, v: 2.5 }) }), reason: 'not a payload envelope' },
   { name: 'an extra envelope key', fields: (v) => ({ data: json({ ...v, replyTo: 'evil' }) }), reason: 'replyTo' },
@@ -66,7 +70,11 @@ const CASES: HostileCase[] = [
     fields: (v) => ({ data: withData(v, { metadata: { deep: 'DEEP' } }).replace('"DEEP"', nested(10_000)) }),
     reason: 'payload nested deeper than 32 levels',
   },
-  { name: 'a motivation type no workflow runs', fields: (v) => ({ data: withData(v, { motivationType: 'sabotage' }) }), reason: 'no workflow for motivation type "sabotage"' },
+  {
+    name: 'a motivation type no workflow runs',
+    fields: (v) => ({ data: withData(v, { motivationType: 'sabotage' }) }),
+    reason: 'no workflow for motivation type "sabotage"',
+  },
   { name: 'a hand-written job id', handWrittenId: 'hand-written:1', fields: () => ({ data: '{}' }), reason: 'not a payload envelope' },
   { name: 'an integer job id', handWrittenId: '424242', fields: (v) => ({ data: json({ ...v, v: 7 }) }), reason: 'unsupported payload version 7' },
 ];

@@ -58,7 +58,15 @@ describe('schedules with several control planes', () => {
     const em = orm.em.fork();
     const stateId = await em.insert(MotivationalState, { motivationType: 'curiosity', intensity: 0.5, description: null, createdAt: new Date() });
     const taskId = crypto.randomUUID();
-    await em.insert(MotivationalTask, { id: taskId, generatedPrompt: 'Watch the clock.', taskPriority: 0, arbitrationScore: 0.5, metadata: null, motivationalState: stateId as number, createdAt: new Date() });
+    await em.insert(MotivationalTask, {
+      id: taskId,
+      generatedPrompt: 'Watch the clock.',
+      taskPriority: 0,
+      arbitrationScore: 0.5,
+      metadata: null,
+      motivationalState: stateId as number,
+      createdAt: new Date(),
+    });
 
     planes.push(await startControlPlaneProcess(env, 90_000), await startControlPlaneProcess(env, 90_000));
     const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'schedules', 'create', 'every-second', taskId, '--cron', '* * * * * *'], {

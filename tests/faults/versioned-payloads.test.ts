@@ -5,12 +5,7 @@
  * the worker does not know is dead at once, without spending retries.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  DEFAULT_INTENSITY_FOR_V1,
-  TASK_SPAWN_CONTEXT_SCHEMA,
-  WORKFLOW_JOB_NAME,
-  type TaskSpawnEnvelope,
-} from '../../src/dto/index.js';
+import { DEFAULT_INTENSITY_FOR_V1, TASK_SPAWN_CONTEXT_SCHEMA, WORKFLOW_JOB_NAME, type TaskSpawnEnvelope } from '../../src/dto/index.js';
 import { planStepsWorkflow } from '../../src/workers/workflows/plan-steps.workflow.js';
 import { waitFor } from '../support/wait-for.js';
 import { FaultHarness } from './support/fault-harness.js';

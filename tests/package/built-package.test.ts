@@ -36,10 +36,14 @@ beforeAll(() => {
   cpSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
   cpSync(path.join(ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'dist')], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'dist')],
+    {
+      cwd: ROOT,
+      stdio: 'pipe',
+    },
+  );
 }, 300_000);
 
 afterAll(() => {
@@ -162,7 +166,13 @@ describe('the entries, built', () => {
 
   it('nyx-orchestrator (the control-plane entry) loads MikroORM and exports the control plane', () => {
     const { exports, resolved } = probe('nyx-orchestrator');
-    expect(exports).toMatchObject({ ControlPlane: 'function', migrate: 'function', nyxEntities: 'object', defineWorkflow: 'function', UnknownTaskError: 'function' });
+    expect(exports).toMatchObject({
+      ControlPlane: 'function',
+      migrate: 'function',
+      nyxEntities: 'object',
+      defineWorkflow: 'function',
+      UnknownTaskError: 'function',
+    });
     expect(resolved.some((url) => url.includes('/node_modules/@mikro-orm/core/'))).toBe(true);
   });
 });

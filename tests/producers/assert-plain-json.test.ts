@@ -87,10 +87,14 @@ describe('assertPlainJson with real MikroORM objects', () => {
     const task = await em.findOneOrFail(MotivationalTask, taskId, { populate: ['motivationalState'] });
     const tasks = task.motivationalState.tasks;
     expect(tasks.isInitialized()).toBe(false);
-    expect(refusal({ tasks }).message).toBe('metadata.tasks: MikroORM Collection of MotivationalState is not plain JSON (not initialized; map its items to DTOs)');
+    expect(refusal({ tasks }).message).toBe(
+      'metadata.tasks: MikroORM Collection of MotivationalState is not plain JSON (not initialized; map its items to DTOs)',
+    );
 
     await tasks.init();
-    expect(refusal([{ tasks }], 'items').message).toBe('items[0].tasks: MikroORM Collection of MotivationalState is not plain JSON (initialized; map its items to DTOs)');
+    expect(refusal([{ tasks }], 'items').message).toBe(
+      'items[0].tasks: MikroORM Collection of MotivationalState is not plain JSON (initialized; map its items to DTOs)',
+    );
   });
 
   it('names a new entity that no EntityManager manages', () => {
@@ -117,9 +121,7 @@ describe('assertPlainJson on plain JavaScript values', () => {
   it('accepts plain data: nested objects and arrays, null, null-prototype objects, shared subtrees', () => {
     const shared = { id: 1 };
     const bare = Object.assign(Object.create(null) as object, { a: 1 });
-    expect(() =>
-      assertPlainJson({ a: 'x', n: -0.5, ok: true, none: null, list: [1, [2, [3]]], bare, left: shared, right: [shared] }),
-    ).not.toThrow();
+    expect(() => assertPlainJson({ a: 'x', n: -0.5, ok: true, none: null, list: [1, [2, [3]]], bare, left: shared, right: [shared] })).not.toThrow();
   });
 
   it('refuses undefined, which JSON would drop or turn into null', () => {
@@ -129,7 +131,11 @@ describe('assertPlainJson on plain JavaScript values', () => {
   });
 
   it.each([
-    ['a class instance', { price: new Money(1, 'EUR') }, 'metadata.price: an instance of Money is not plain JSON (JSON keeps its fields but not its class; copy the fields you need into a DTO)'],
+    [
+      'a class instance',
+      { price: new Money(1, 'EUR') },
+      'metadata.price: an instance of Money is not plain JSON (JSON keeps its fields but not its class; copy the fields you need into a DTO)',
+    ],
     ['a function', { onDone: function onDone() {} }, 'metadata.onDone: a function (onDone) is not plain JSON (send data, not code)'],
     ['a BigInt', { big: [1n] }, 'metadata.big[0]: a BigInt is not plain JSON (JSON.stringify throws on it; send a string or a number)'],
     ['a Date', { at: new Date(0) }, 'metadata.at: a Date is not plain JSON (send an ISO string; the schema turns it back into a Date)'],
@@ -140,7 +146,11 @@ describe('assertPlainJson on plain JavaScript values', () => {
     ['a symbol value', { s: Symbol('x') }, 'metadata.s: a symbol is not plain JSON (send a string)'],
     ['NaN', { score: Number.NaN }, 'metadata.score: the number NaN is not plain JSON (JSON turns it into null)'],
     ['Infinity', { score: Infinity }, 'metadata.score: the number Infinity is not plain JSON (JSON turns it into null)'],
-    ['a boxed string', { s: new String('x') }, 'metadata.s: an instance of String is not plain JSON (JSON keeps its fields but not its class; copy the fields you need into a DTO)'],
+    [
+      'a boxed string',
+      { s: new String('x') },
+      'metadata.s: an instance of String is not plain JSON (JSON keeps its fields but not its class; copy the fields you need into a DTO)',
+    ],
   ])('refuses %s, naming its path', (_kind, value, message) => {
     expect(refusal(value).message).toBe(message);
   });

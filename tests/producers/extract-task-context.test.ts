@@ -43,9 +43,7 @@ describe('extracting TaskSpawnContext at the session boundary', () => {
     const task = await orm.em.fork().findOneOrFail(MotivationalTask, { id: taskIds[0]! });
     // The cast is the lie a type cannot catch; the run-time check does.
     expect(() => extractTaskContext(task as unknown as SpawnableTask)).toThrow(RelationNotLoadedError);
-    expect(() => extractTaskContext(task as unknown as SpawnableTask)).toThrow(
-      `task ${taskIds[0]}: relation "motivationalState" is not loaded`,
-    );
+    expect(() => extractTaskContext(task as unknown as SpawnableTask)).toThrow(`task ${taskIds[0]}: relation "motivationalState" is not loaded`);
   });
 
   it('extracts a plain, validated context from a populated task', async () => {

@@ -66,9 +66,7 @@ describe('spawnTasks with extra metadata', () => {
     await expect(spawnTasks(orm.em, [unknownTask], { ...options, metadata: { at: new Date(0) } as never })).rejects.toThrow(
       'metadata.at: a Date is not plain JSON (send an ISO string; the schema turns it back into a Date)',
     );
-    await expect(spawnTasks(orm.em, [unknownTask], { ...options, metadata: ['a'] as never })).rejects.toThrow(
-      new InvalidSpawnMetadataError('an array'),
-    );
+    await expect(spawnTasks(orm.em, [unknownTask], { ...options, metadata: ['a'] as never })).rejects.toThrow(new InvalidSpawnMetadataError('an array'));
     await expect(spawnTasks(orm.em, [], { ...options, metadata: 'ops' as never })).rejects.toThrow(
       'metadata: a string is not a JSON object — pass an object such as { requestedBy: "ops" }',
     );

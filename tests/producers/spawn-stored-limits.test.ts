@@ -40,7 +40,12 @@ describe('spawnTasks and stored data', () => {
     ['17 levels deep', `{"a":${'['.repeat(16)}${']'.repeat(16)}}`, /^metadata\.a(\[0\]){15}$/, /nested deeper than the limit of 16 levels/],
     // Deep enough to overflow the stack while MikroORM hydrates the row.
     ['5,000 levels deep', `{"a":${'['.repeat(5_000)}${']'.repeat(5_000)}}`, /^metadata/, /nested deeper than the limit of 16 levels/],
-    ['too many keys', JSON.stringify(Object.fromEntries(Array.from({ length: METADATA_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, i]))), /^metadata$/, /more than the limit of 1000 keys/],
+    [
+      'too many keys',
+      JSON.stringify(Object.fromEntries(Array.from({ length: METADATA_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, i]))),
+      /^metadata$/,
+      /more than the limit of 1000 keys/,
+    ],
     ['too long a string', JSON.stringify({ note: 'x'.repeat(METADATA_LIMITS.maxStringLength + 1) }), /^metadata\.note$/, /longer than the limit of 10000/],
     ['a __proto__ key', '{"__proto__": {"admin": true}}', /^metadata\.__proto__$/, /the key "__proto__" is refused/],
   ])('metadata %s: InvalidTaskContextError naming the task and the field; nothing written', async (_what, json, path, reason) => {
@@ -68,7 +73,12 @@ describe('spawnTasks and stored data', () => {
   // PostgreSQL cannot hold these, so they reach extraction only from memory (a task the application just built or changed).
   it.each([
     ['a NUL in the prompt', (task: { generatedPrompt: string }) => (task.generatedPrompt = 'a\u0000b'), 'generatedPrompt', /NUL/],
-    ['a lone surrogate in the prompt', (task: { generatedPrompt: string }) => (task.generatedPrompt = 'half \ud83d'), 'generatedPrompt', /lone UTF-16 surrogate/],
+    [
+      'a lone surrogate in the prompt',
+      (task: { generatedPrompt: string }) => (task.generatedPrompt = 'half \ud83d'),
+      'generatedPrompt',
+      /lone UTF-16 surrogate/,
+    ],
     ['a lone surrogate in metadata', (task: { metadata: unknown }) => (task.metadata = { notes: ['\udc00'] }), 'metadata.notes[0]', /lone UTF-16 surrogate/],
   ] as const)('extraction refuses %s, naming the field, instead of letting the driver rewrite it', async (_what, spoil, path, reason) => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });

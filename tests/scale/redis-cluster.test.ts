@@ -52,7 +52,9 @@ describe('on a Redis Cluster', () => {
 
   const keysPerNode = (pattern: string) =>
     cluster.ports.map((port) =>
-      spawnSync('redis-cli', ['-p', String(port), '--scan', '--pattern', pattern], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean),
+      spawnSync('redis-cli', ['-p', String(port), '--scan', '--pattern', pattern], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean),
     );
 
   it('runs the full path with one workflow queue, every key in the prefix slot', async () => {

@@ -42,7 +42,11 @@ describeAsRoot('workers in their own network namespaces', () => {
 
   beforeAll(async () => {
     namespaces.push(createNetworkNamespace(), createNetworkNamespace());
-    redis = await startPrivateRedis(undefined, 'redis-server', namespaces.map((ns) => ns.hostAddress));
+    redis = await startPrivateRedis(
+      undefined,
+      'redis-server',
+      namespaces.map((ns) => ns.hostAddress),
+    );
     ({ db, orm } = await createMigratedDatabase());
   });
 
@@ -67,7 +71,12 @@ describeAsRoot('workers in their own network namespaces', () => {
     cp = await ControlPlane.open({ config, redisUrl: redis.url, log: silentLog, orm });
     await cp.start();
     for (const ns of namespaces) {
-      const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: `redis://${ns.hostAddress}:${redis.port}`, NYX_QUEUE_PREFIX: 'nyx-netns', LOG_LEVEL: 'silent' };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        REDIS_URL: `redis://${ns.hostAddress}:${redis.port}`,
+        NYX_QUEUE_PREFIX: 'nyx-netns',
+        LOG_LEVEL: 'silent',
+      };
       // A database URL in the environment changes nothing: workers never read it, and could not reach it.
       env.DATABASE_URL = db.url;
       workers.push(await startWorkerIn(ns, env));

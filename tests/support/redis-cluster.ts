@@ -24,8 +24,28 @@ export async function startRedisCluster(masters = 3): Promise<TestCluster> {
     const port = await freePort();
     ports.push(port);
     servers.push(
-      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-        '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' }),
+      spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '2000',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+        ],
+        { stdio: 'ignore' },
+      ),
     );
   }
   const stop = async () => {
@@ -40,10 +60,15 @@ export async function startRedisCluster(masters = 3): Promise<TestCluster> {
     });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     for (const port of ports) {
-      await waitFor(`cluster state ok on ${port}`, () => {
-        const info = spawnSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' });
-        return info.stdout.includes('cluster_state:ok');
-      }, 20_000, 100);
+      await waitFor(
+        `cluster state ok on ${port}`,
+        () => {
+          const info = spawnSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' });
+          return info.stdout.includes('cluster_state:ok');
+        },
+        20_000,
+        100,
+      );
     }
   } catch (error) {
     await stop();

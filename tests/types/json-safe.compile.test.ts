@@ -30,7 +30,10 @@ function compile(entry: string, overrides: Record<string, string> = {}): string[
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   host.readFile = (file) => overrides[path.resolve(file)] ?? readFile(file);
-  host.fileExists = ((exists) => (file: string) => path.resolve(file) in overrides || exists(file))(host.fileExists.bind(host));
+  host.fileExists = (
+    (exists) => (file: string) =>
+      path.resolve(file) in overrides || exists(file)
+  )(host.fileExists.bind(host));
   const program = ts.createProgram({ rootNames: [entry], options, host, ...(previous ? { oldProgram: previous } : {}) });
   previous = program;
   const source = program.getSourceFile(entry)!;
@@ -46,7 +49,9 @@ describe('JsonSafe type tests', () => {
   });
 
   it('fail when the guard is weakened: every @ts-expect-error becomes unused', () => {
-    const expectations = readFileSync(typesFile, 'utf8').split('\n').filter((line) => line.includes('// @ts-expect-error')).length;
+    const expectations = readFileSync(typesFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('// @ts-expect-error')).length;
     const weakened = readFileSync(jsonSafeFile, 'utf8').replace(
       /export type JsonSafe<T, Root extends string = 'value'> =[^;]+;/,
       "export type JsonSafe<T, Root extends string = 'value'> = T;",
@@ -77,7 +82,9 @@ describe('JsonSafe type tests', () => {
     `;
     const errors = compile(scratchFile, { [scratchFile]: scratch });
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^8: .*'owner' does not exist in type 'NotJsonSafe<"metadata\.owner: a MikroORM entity is not plain JSON \(copy the fields you need into a DTO\)">'/);
+    expect(errors[0]).toMatch(
+      /^8: .*'owner' does not exist in type 'NotJsonSafe<"metadata\.owner: a MikroORM entity is not plain JSON \(copy the fields you need into a DTO\)">'/,
+    );
     expect(errors[1]).toMatch(/^13: .*NotJsonSafe<"output\.at: a Date is not plain JSON \(send an ISO string; the schema turns it back into a Date\)">/);
   });
 

@@ -133,7 +133,9 @@ json({ metadata: task.metadata! });
 // ─── The messages name the path and the problem ─────────────────────────────
 
 export type Messages = [
-  Expect<Equal<JsonProblems<{ owner: MotivationalState }, 'metadata'>, 'metadata.owner: a MikroORM entity is not plain JSON (copy the fields you need into a DTO)'>>,
+  Expect<
+    Equal<JsonProblems<{ owner: MotivationalState }, 'metadata'>, 'metadata.owner: a MikroORM entity is not plain JSON (copy the fields you need into a DTO)'>
+  >,
   Expect<
     Equal<
       JsonProblems<{ a: { ref: Ref<MotivationalState> } }, 'metadata'>,
@@ -141,13 +143,19 @@ export type Messages = [
     >
   >,
   Expect<Equal<JsonProblems<{ tasks: Collection<MotivationalTask> }, 'x'>, 'x.tasks: a MikroORM Collection is not plain JSON (map its items to DTOs)'>>,
-  Expect<Equal<JsonProblems<Money[], 'x'>, 'x[number]: an object with methods (format) is not plain JSON (a class instance? copy the fields you need into a DTO)'>>,
+  Expect<
+    Equal<JsonProblems<Money[], 'x'>, 'x[number]: an object with methods (format) is not plain JSON (a class instance? copy the fields you need into a DTO)'>
+  >,
   Expect<Equal<JsonProblems<{ at: Date }, 'output'>, 'output.at: a Date is not plain JSON (send an ISO string; the schema turns it back into a Date)'>>,
   Expect<Equal<JsonProblems<{ n: bigint }, 'x'>, 'x.n: a bigint is not plain JSON (send it as a string or a number)'>>,
   Expect<Equal<JsonProblems<{ m: Map<string, string> }, 'x'>, 'x.m: a Map is not plain JSON (send an object or an array of pairs)'>>,
   Expect<Equal<JsonProblems<{ s: Set<string> }, 'x'>, 'x.s: a Set is not plain JSON (send an array)'>>,
-  Expect<Equal<JsonProblems<{ f: () => void }, 'x'>, 'x: an object with methods (f) is not plain JSON (a class instance? copy the fields you need into a DTO)'>>,
-  Expect<Equal<JsonProblems<{ list: (string | undefined)[] }, 'x'>, 'x.list[number]: undefined in an array is not plain JSON (JSON turns it into null; use null)'>>,
+  Expect<
+    Equal<JsonProblems<{ f: () => void }, 'x'>, 'x: an object with methods (f) is not plain JSON (a class instance? copy the fields you need into a DTO)'>
+  >,
+  Expect<
+    Equal<JsonProblems<{ list: (string | undefined)[] }, 'x'>, 'x.list[number]: undefined in an array is not plain JSON (JSON turns it into null; use null)'>
+  >,
   Expect<
     Equal<
       JsonProblems<{ a: { note: string | undefined } }, 'x'>,
@@ -155,7 +163,15 @@ export type Messages = [
     >
   >,
   // Every offending path is reported, not just the first.
-  Expect<Equal<JsonSafe<{ at: Date; n: bigint }, 'v'>, NotJsonSafe<'v.at: a Date is not plain JSON (send an ISO string; the schema turns it back into a Date)' | 'v.n: a bigint is not plain JSON (send it as a string or a number)'>>>,
+  Expect<
+    Equal<
+      JsonSafe<{ at: Date; n: bigint }, 'v'>,
+      NotJsonSafe<
+        | 'v.at: a Date is not plain JSON (send an ISO string; the schema turns it back into a Date)'
+        | 'v.n: a bigint is not plain JSON (send it as a string or a number)'
+      >
+    >
+  >,
   Expect<Equal<JsonSafeObject<string[], 'metadata'>, NotJsonSafe<'metadata: an array is not a JSON object (wrap it in an object with a named key)'>>>,
 ];
 

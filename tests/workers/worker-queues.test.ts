@@ -13,7 +13,11 @@ describe('planWorkerQueues', () => {
   });
 
   it('takes one queue per registered motivation type with motivation routing', () => {
-    expect(plan({ NYX_QUEUE_ROUTING: 'motivation' }).map((q) => q.key).sort()).toEqual([...defaultRegistry.motivationTypes].sort());
+    expect(
+      plan({ NYX_QUEUE_ROUTING: 'motivation' })
+        .map((q) => q.key)
+        .sort(),
+    ).toEqual([...defaultRegistry.motivationTypes].sort());
   });
 
   it('takes a subset, with per-queue concurrency and rate limits', () => {
@@ -34,9 +38,7 @@ describe('planWorkerQueues', () => {
   it('refuses a subset without motivation routing, and unknown types, naming them', () => {
     expect(() => plan({ NYX_WORKER_MOTIVATIONS: 'curiosity' })).toThrow(ConfigError);
     expect(() => plan({ NYX_WORKER_MOTIVATIONS: 'curiosity' })).toThrow('NYX_WORKER_MOTIVATIONS: needs NYX_QUEUE_ROUTING=motivation');
-    expect(() => plan({ NYX_QUEUE_ROUTING: 'motivation', NYX_WORKER_MOTIVATIONS: 'curiosity,boredom' })).toThrow(
-      'no workflow for boredom (known: ',
-    );
+    expect(() => plan({ NYX_QUEUE_ROUTING: 'motivation', NYX_WORKER_MOTIVATIONS: 'curiosity,boredom' })).toThrow('no workflow for boredom (known: ');
   });
 
   it('rejects malformed per-queue settings with the variable named', () => {

@@ -42,7 +42,11 @@ describe('worker with Redis down at start', () => {
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('message', (m) => messages.push(m));
-    const lines = (): Line[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+    const lines = (): Line[] =>
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Line);
     const waiting = () => lines().filter((l) => l.msg === `waiting for Redis at 127.0.0.1:${port}`);
 
     await waitFor('three "waiting for Redis" lines', async () => waiting().length >= 3, 30_000);
@@ -57,7 +61,10 @@ describe('worker with Redis down at start', () => {
     await waitFor('worker ready', async () => lines().some((l) => l.msg === 'worker ready'), 30_000);
     await waitFor('the ready message', async () => messages.some((m) => (m as { type?: string }).type === 'ready'), 5_000);
     const ready = lines().find((l) => l.msg === 'worker ready')!;
-    expect(ready).toMatchObject({ redis: `127.0.0.1:${port}`, queues: [expect.objectContaining({ queue: expect.any(String), concurrency: expect.any(Number) })] });
+    expect(ready).toMatchObject({
+      redis: `127.0.0.1:${port}`,
+      queues: [expect.objectContaining({ queue: expect.any(String), concurrency: expect.any(Number) })],
+    });
     expect(emptyFields(ready)).toEqual([]);
     const readyText = stdout.split('\n').find((l) => l.includes('"worker ready"'))!;
     expect(readyText.match(/"pid":/g)).toHaveLength(1);

@@ -5,7 +5,10 @@ export const ReminderSchema = defineEntity({
   name: 'Reminder',
   tableName: 'reminder',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     text: p.text(),
     /** The nyx run that delivers it, set in the same transaction as the spawn. */
     runId: p.uuid().nullable(),

@@ -50,9 +50,7 @@ export function presentedSecret(header: string | undefined, basic: boolean): str
  * error handler) as everywhere else.
  */
 export function createAuthHook(options: AuthOptions) {
-  const challenge = options.basic
-    ? `Basic realm="${options.realm}", charset="UTF-8"`
-    : `Bearer realm="${options.realm}"`;
+  const challenge = options.basic ? `Basic realm="${options.realm}", charset="UTF-8"` : `Bearer realm="${options.realm}"`;
   return async function requireAdminToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (options.token === undefined) return;
     const secret = presentedSecret(request.headers.authorization, options.basic);

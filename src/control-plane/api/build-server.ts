@@ -71,9 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     else if (api.statusCode >= 500) request.log.error({ err: error, code: api.code }, 'request failed');
     return reply.code(api.statusCode).headers(api.headers).send(errorBody(api.code, api.message));
   });
-  app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler(async (request, reply) => reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
   const [firstQueue] = deps.queues.values();
   if (!firstQueue) throw new TypeError('buildServer: no queues given');

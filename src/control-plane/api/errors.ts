@@ -70,7 +70,8 @@ export function toApiError(error: unknown): ApiError {
   }
   // Before the 503 check: a protocol violation (08P01) caused by the input is not an outage.
   const refused = databaseRefusedInput(error);
-  if (refused) return new ApiError(400, 'invalid_value', `the database refused a value of this request (SQLSTATE ${refused}); nothing was changed`, {}, { cause: error });
+  if (refused)
+    return new ApiError(400, 'invalid_value', `the database refused a value of this request (SQLSTATE ${refused}); nothing was changed`, {}, { cause: error });
   const dependency = unreachableDependency(error);
   if (dependency) {
     const what = dependency === 'postgres' ? 'PostgreSQL' : 'Redis';

@@ -104,7 +104,7 @@ function describePath(root: string, at: (string | number)[], depth: number): str
 
 /** Parses JSON request text, refusing what the module header lists. */
 export function parseJsonBody(raw: Buffer, maxDepth: number): unknown {
-  if (raw.length === 0) throw new ApiError(400, 'invalid_request', "body: empty, but content-type is application/json (send JSON, or no content-type)");
+  if (raw.length === 0) throw new ApiError(400, 'invalid_request', 'body: empty, but content-type is application/json (send JSON, or no content-type)');
   if (!isUtf8(raw)) throw new ApiError(400, 'invalid_encoding', 'body: not valid UTF-8 (it would be stored altered); send UTF-8 text');
   const text = raw.toString('utf8');
   const deep = findTooDeepJson(text, maxDepth);

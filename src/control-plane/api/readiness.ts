@@ -37,15 +37,13 @@ async function pingRedis(queue: Queue): Promise<void> {
 
 export async function checkReadiness(em: () => SqlEntityManager, queue: Queue): Promise<Readiness> {
   const [postgres, redis] = await Promise.all([
-    withDeadline('PostgreSQL', () => em().execute('select 1')).then(
-      (): CheckResult => ({ ok: true }),
-      failed,
-    ),
+    withDeadline('PostgreSQL', () => em().execute('select 1')).then((): CheckResult => ({ ok: true }), failed),
     withDeadline('Redis', () => pingRedis(queue)).then((): CheckResult => ({ ok: true }), failed),
   ]);
   const migrations: CheckResult = postgres.ok
     ? await withDeadline('migrations', () => readPendingMigrations(em())).then(
-        (pending): CheckResult => (pending.length === 0 ? { ok: true } : { ok: false, error: `pending migrations: ${pending.join(', ')} (run \`nyx migrate\`)`, pending }),
+        (pending): CheckResult =>
+          pending.length === 0 ? { ok: true } : { ok: false, error: `pending migrations: ${pending.join(', ')} (run \`nyx migrate\`)`, pending },
         failed,
       )
     : { ok: false, error: 'not checked: PostgreSQL is unreachable' };

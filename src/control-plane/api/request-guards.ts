@@ -92,7 +92,10 @@ export async function refuseForeignRequestsInDevelopment(request: FastifyRequest
  * checked by the JSON parser, see json-body-parser.ts.)
  */
 export async function refuseUnstorableParameters(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  for (const [part, value] of [['params', request.params], ['query', request.query]] as const) {
+  for (const [part, value] of [
+    ['params', request.params],
+    ['query', request.query],
+  ] as const) {
     const problem = findJsonInputProblem(value, part);
     if (!problem) continue;
     await reply.code(400).send(errorBody(problem.kind === 'forbidden_key' ? 'forbidden_key' : 'unstorable_text', problem.message));

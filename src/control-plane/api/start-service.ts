@@ -74,7 +74,8 @@ async function within(what: string, work: Promise<unknown>, timeoutMs: number, l
 function queueDescriptions(cp: ControlPlane, queues: ReadonlyMap<string, Queue>): Record<string, string> {
   const descriptions: Record<string, string> = {
     [cp.naming.resultsQueue]: 'What workers report for every ended attempt; the control plane records it in PostgreSQL.',
-    [cp.naming.deadLetterQueue]: 'Runs that will not be retried: payload, reason and attempt history. No worker consumes it; `nyx dlq redrive` sends a run again.',
+    [cp.naming.deadLetterQueue]:
+      'Runs that will not be retried: payload, reason and attempt history. No worker consumes it; `nyx dlq redrive` sends a run again.',
   };
   for (const name of queues.keys()) {
     descriptions[name] ??= 'Workflow jobs, one per run (job id = run id). Their data is validated again by the worker.';

@@ -19,7 +19,12 @@ export type InputPart = 'body' | 'params' | 'query';
 
 /** The 400 for a value refused before parsing. */
 export function inputProblemError(problem: JsonInputProblem): ApiError {
-  const code = problem.kind === 'forbidden_key' ? 'forbidden_key' : problem.kind === 'nul' || problem.kind === 'lone_surrogate' ? 'unstorable_text' : 'input_limit_exceeded';
+  const code =
+    problem.kind === 'forbidden_key'
+      ? 'forbidden_key'
+      : problem.kind === 'nul' || problem.kind === 'lone_surrogate'
+        ? 'unstorable_text'
+        : 'input_limit_exceeded';
   return new ApiError(400, code, problem.message);
 }
 

@@ -28,16 +28,16 @@ export interface DeadLetterSummary {
   runStatus: RunStatus | null;
 }
 
-
 export async function listDeadLetterSummaries(deps: InspectDeps, limit?: number): Promise<DeadLetterSummary[]> {
   const entries = await listDeadLetters(deps.queue(deps.naming.deadLetterQueue), limit);
   const runIds = entries.map((e) => e.letter?.runId ?? e.jobId).filter((id) => isUuid(id));
   const runs = new Map<string, { status: RunStatus; workflow: string }>();
   if (runIds.length > 0) {
-    const rows = await deps.em().execute<{ id: string; status: RunStatus; workflow: string }[]>(
-      `select id, status, workflow from workflow_run where id = any(?::uuid[])`,
-      [pgArrayLiteral(runIds)],
-    );
+    const rows = await deps
+      .em()
+      .execute<{ id: string; status: RunStatus; workflow: string }[]>(`select id, status, workflow from workflow_run where id = any(?::uuid[])`, [
+        pgArrayLiteral(runIds),
+      ]);
     for (const row of rows) runs.set(String(row.id), { status: row.status, workflow: row.workflow });
   }
   return entries.map(({ jobId, letter, problem }) => {

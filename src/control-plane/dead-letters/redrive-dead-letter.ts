@@ -100,7 +100,11 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
     const em = tx;
     if (!(await resetDeadRun(em, runId, note))) return false;
     const priority = clampBullmqPriority(context.priority);
-    await requeueThroughOutbox(em, { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority, jobOptions: runJobPolicyOf(workflow) }, new Date());
+    await requeueThroughOutbox(
+      em,
+      { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority, jobOptions: runJobPolicyOf(workflow) },
+      new Date(),
+    );
     deps.afterOutboxWrite?.(em);
     return true;
   });

@@ -5,7 +5,10 @@ export const MotivationalTaskSchema = defineEntity({
   name: 'MotivationalTask',
   tableName: 'motivational_task',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     generatedPrompt: p.text(),
     taskPriority: p.integer(),
     arbitrationScore: p.double(),

@@ -9,7 +9,13 @@ import type { WorkflowFailure } from '../../dto/index.js';
 const LABEL = /[^a-z0-9]+/g;
 
 function toLabel(text: string): string {
-  return text.toLowerCase().replace(LABEL, '_').replace(/^_+|_+$/g, '').slice(0, 48) || 'unknown';
+  return (
+    text
+      .toLowerCase()
+      .replace(LABEL, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 48) || 'unknown'
+  );
 }
 
 /**

@@ -122,11 +122,7 @@ export async function writeOutboxMessages(em: SqlEntityManager, messages: readon
  * Payloads come already serialized and travel as JSON strings (cast to jsonb
  * in SQL), so no payload is serialized twice.
  */
-export async function insertSpawnedRuns(
-  em: SqlEntityManager,
-  runs: readonly NewRun[],
-  messages: readonly NewOutboxMessage[],
-): Promise<void> {
+export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly NewRun[], messages: readonly NewOutboxMessage[]): Promise<void> {
   for (let i = 0; i < runs.length; i += SPAWN_WRITE_CHUNK) {
     const runRows = runs.slice(i, i + SPAWN_WRITE_CHUNK).map((run) => ({
       id: run.id,
@@ -179,7 +175,7 @@ export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Pro
     jobName: String(row.job_name),
     payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as unknown) : row.payload,
     priority: Number(row.priority),
-    jobOptions: (typeof row.job_options === 'string' ? JSON.parse(row.job_options) : row.job_options ?? null) as RunJobPolicy | null,
+    jobOptions: (typeof row.job_options === 'string' ? JSON.parse(row.job_options) : (row.job_options ?? null)) as RunJobPolicy | null,
   }));
 }
 

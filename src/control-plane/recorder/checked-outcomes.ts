@@ -61,7 +61,10 @@ function asDead(outcome: WorkflowOutcome, problem: string): WorkflowFailure {
     attempt: outcome.attempt,
     startedAt: validDate(outcome.startedAt),
     finishedAt: validDate(outcome.finishedAt),
-    error: cutToBytes(toStorableText(`UnstorableOutcomeError: the ${outcome.kind} outcome of attempt ${outcome.attempt} cannot be recorded: ${problem}`), 4_000),
+    error: cutToBytes(
+      toStorableText(`UnstorableOutcomeError: the ${outcome.kind} outcome of attempt ${outcome.attempt} cannot be recorded: ${problem}`),
+      4_000,
+    ),
     final: true,
     deadReason: UNSTORABLE_DEAD_REASON,
   };
@@ -136,7 +139,11 @@ export async function recordCheckedOutcomes(em: () => SqlEntityManager, batch: r
     received.set(arrived.runId, arrived);
     const outcome = withStorableTexts(arrived);
     if (outcome.attempt > options.maxAttempt) {
-      result.refused.push({ outcome, reason: 'implausible_attempt', detail: `attempt ${outcome.attempt} is more than ${options.maxAttempt}, the most a run can make` });
+      result.refused.push({
+        outcome,
+        reason: 'implausible_attempt',
+        detail: `attempt ${outcome.attempt} is more than ${options.maxAttempt}, the most a run can make`,
+      });
       continue;
     }
     const problem = problemOf(outcome, options.maxOutcomeBytes);
@@ -162,7 +169,10 @@ export async function recordCheckedOutcomes(em: () => SqlEntityManager, batch: r
   }
   const refusedIds = new Set(result.refused.map((r) => r.outcome.runId));
   let left = toWrite.filter((o) => !changed.has(o.runId) && !refusedIds.has(o.runId));
-  let states = await readRunStates(em(), left.map((o) => o.runId));
+  let states = await readRunStates(
+    em(),
+    left.map((o) => o.runId),
+  );
   // A run still pending may belong to a relay that sent its job and has not
   // committed yet; one that looks fine may have been committed by that relay
   // between the UPDATE and the SELECT. Either way: wait for the relays, then
@@ -172,11 +182,17 @@ export async function recordCheckedOutcomes(em: () => SqlEntityManager, batch: r
     return status !== undefined && !isFinalRunStatus(status);
   });
   if (notYetQueued.length > 0) {
-    await waitForRelays(em(), notYetQueued.map((o) => o.runId));
+    await waitForRelays(
+      em(),
+      notYetQueued.map((o) => o.runId),
+    );
     const retried = await writeIsolated(em, notYetQueued, options);
     for (const id of retried.changed) changed.add(id);
     left = left.filter((o) => !changed.has(o.runId));
-    states = await readRunStates(em(), left.map((o) => o.runId));
+    states = await readRunStates(
+      em(),
+      left.map((o) => o.runId),
+    );
   }
 
   for (const outcome of toWrite) {

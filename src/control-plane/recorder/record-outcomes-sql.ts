@@ -116,7 +116,9 @@ export async function readRunStates(em: SqlEntityManager, runIds: readonly strin
     `select id, status, workflow, task_id, attempts from workflow_run where id = any(?::uuid[])`,
     [`{${runIds.join(',')}}`],
   );
-  return new Map(rows.map((row) => [String(row.id), { status: row.status, workflow: row.workflow, taskId: String(row.task_id), attempts: Number(row.attempts) }]));
+  return new Map(
+    rows.map((row) => [String(row.id), { status: row.status, workflow: row.workflow, taskId: String(row.task_id), attempts: Number(row.attempts) }]),
+  );
 }
 
 /**
@@ -133,10 +135,9 @@ export async function waitForRelays(em: SqlEntityManager, runIds: readonly strin
 /** The payload of each run, from its outbox row (for the dead letters the recorder writes). */
 export async function readPayloads(em: SqlEntityManager, runIds: readonly string[]): Promise<Map<string, unknown>> {
   if (runIds.length === 0) return new Map();
-  const rows = await em.execute<{ run_id: string; payload: unknown }[]>(
-    `select run_id, payload from outbox_message where run_id = any(?::uuid[])`,
-    [`{${runIds.join(',')}}`],
-  );
+  const rows = await em.execute<{ run_id: string; payload: unknown }[]>(`select run_id, payload from outbox_message where run_id = any(?::uuid[])`, [
+    `{${runIds.join(',')}}`,
+  ]);
   return new Map(rows.map((row) => [String(row.run_id), typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload]));
 }
 

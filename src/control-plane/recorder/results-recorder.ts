@@ -161,7 +161,11 @@ export class ResultsRecorder {
     const { em, maxAttempt = 2_147_483_647, maxOutcomeBytes = 1_048_576 } = this.options;
     const jobOf = new Map(items.map((item) => [item.outcome.runId, item.jobId]));
     const checked = await this.#withPostgres(async () => {
-      const result = await recordCheckedOutcomes(em, items.map((item) => item.outcome), { maxAttempt, maxOutcomeBytes });
+      const result = await recordCheckedOutcomes(
+        em,
+        items.map((item) => item.outcome),
+        { maxAttempt, maxOutcomeBytes },
+      );
       await insertQuarantine(
         em(),
         result.refused.map(({ outcome, reason, detail }) => ({
@@ -178,7 +182,11 @@ export class ResultsRecorder {
       const reasons: Record<string, number> = {};
       for (const { reason } of checked.refused) reasons[reason] = (reasons[reason] ?? 0) + 1;
       this.options.log.warn(
-        { refused: checked.refused.length, reasons, first: checked.refused.slice(0, 5).map((r) => ({ runId: r.outcome.runId, reason: r.reason, detail: r.detail })) },
+        {
+          refused: checked.refused.length,
+          reasons,
+          first: checked.refused.slice(0, 5).map((r) => ({ runId: r.outcome.runId, reason: r.reason, detail: r.detail })),
+        },
         'results refused into the quarantine (not written)',
       );
     }
@@ -196,7 +204,14 @@ export class ResultsRecorder {
   async #writeDeadLetters(killed: CheckedOutcomes['killed']): Promise<void> {
     const write = this.options.writeDeadLetters;
     if (!write) return;
-    const payloads = await this.#withPostgres(() => readPayloads(this.options.em(), killed.map((o) => o.runId)), killed.length);
+    const payloads = await this.#withPostgres(
+      () =>
+        readPayloads(
+          this.options.em(),
+          killed.map((o) => o.runId),
+        ),
+      killed.length,
+    );
     const letters: DeadLetterWire[] = killed.map((outcome) => ({
       runId: outcome.runId,
       taskId: outcome.taskId,
@@ -245,7 +260,10 @@ export class ResultsRecorder {
       } catch (error) {
         if (this.#closing.signal.aborted || unreachableDependency(error) !== 'postgres') throw error;
         const delayMs = exponentialBackoffMs(failures, RETRY_BASE_MS, RETRY_MAX_MS);
-        this.options.log.warn({ err: error, failures: failures + 1, retryInMs: delayMs, outcomes }, 'results recorder: PostgreSQL unreachable; holding the results');
+        this.options.log.warn(
+          { err: error, failures: failures + 1, retryInMs: delayMs, outcomes },
+          'results recorder: PostgreSQL unreachable; holding the results',
+        );
         await sleep(delayMs, undefined, { signal: this.#closing.signal }).catch(() => {});
       }
     }

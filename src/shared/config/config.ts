@@ -65,13 +65,25 @@ const RedisUrl = z.string().superRefine((url, ctx) => {
 });
 
 const csv = <T extends z.ZodType>(item: T) =>
-  z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean) as z.input<T>[]).pipe(z.array(item).min(1));
+  z
+    .string()
+    .transform(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean) as z.input<T>[],
+    )
+    .pipe(z.array(item).min(1));
 
 /** `key=value,key=value` into a record, each value parsed by `value`. */
 const keyValues = <T extends z.ZodType>(value: T) =>
   z.string().transform((raw, ctx) => {
     const out: Record<string, z.output<T>> = {};
-    for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const pair of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [key, val, ...rest] = pair.split('=');
       if (!key?.trim() || val === undefined || rest.length > 0) {
         ctx.addIssue({ code: 'custom', message: `"${pair}" is not key=value` });
@@ -96,7 +108,10 @@ const WorkerEnv = z.object({
    */
   REDIS_URL: RedisUrl.optional(),
   /** Key prefix of every BullMQ queue; tests use one per file. @defaultValue `nyx` */
-  NYX_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}:-]+$/, 'letters, digits, _ - : { }').default(CONFIG_DEFAULTS.queuePrefix),
+  NYX_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}:-]+$/, 'letters, digits, _ - : { }')
+    .default(CONFIG_DEFAULTS.queuePrefix),
   /** Jobs one worker process runs at once. @defaultValue 50 */
   NYX_WORKER_CONCURRENCY: intFromEnv(1, 10_000).default(CONFIG_DEFAULTS.workerConcurrency),
   /** Attempts per run before it is dead. @defaultValue 3 */
@@ -157,10 +172,13 @@ const WorkerEnv = z.object({
   NYX_QUEUE_CONCURRENCY: keyValues(z.coerce.number().int().min(1).max(10_000)).optional(),
   /** Rate limit per queue key, jobs per window in ms: `curiosity=100/1000`. @defaultValue none */
   NYX_QUEUE_RATE_LIMIT: keyValues(
-    z.string().regex(/^\d+\/\d+$/, 'max/durationMs, e.g. 100/1000').transform((v) => {
-      const [max, duration] = v.split('/').map(Number);
-      return { max: max!, duration: duration! };
-    }),
+    z
+      .string()
+      .regex(/^\d+\/\d+$/, 'max/durationMs, e.g. 100/1000')
+      .transform((v) => {
+        const [max, duration] = v.split('/').map(Number);
+        return { max: max!, duration: duration! };
+      }),
   ).optional(),
   /**
    * Largest outcome (one run's result, as JSON), in bytes. A worker fails a
@@ -241,7 +259,9 @@ const ControlPlaneEnv = WorkerEnv.extend({
    * paths into the job data (`data.metadata.apiKey,data.generatedPrompt`); `*`
    * matches any key. Applied to dead letters' `payload` too. @defaultValue none
    */
-  NYX_DASHBOARD_REDACT: csv(z.string().regex(/^[A-Za-z0-9_*-]+(\.[A-Za-z0-9_*-]+)*$/, 'dot paths like data.metadata.apiKey')).default(CONFIG_DEFAULTS.dashboardRedact),
+  NYX_DASHBOARD_REDACT: csv(z.string().regex(/^[A-Za-z0-9_*-]+(\.[A-Za-z0-9_*-]+)*$/, 'dot paths like data.metadata.apiKey')).default(
+    CONFIG_DEFAULTS.dashboardRedact,
+  ),
   /** Strings longer than this are cut in the dashboard, in characters. @defaultValue 2000 */
   NYX_DASHBOARD_TRUNCATE: intFromEnv(16, 10_000_000).default(CONFIG_DEFAULTS.dashboardTruncate),
   /** Largest HTTP request body, in bytes (larger: 413). @defaultValue 1048576 (1 MiB) */

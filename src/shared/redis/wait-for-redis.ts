@@ -44,7 +44,12 @@ async function pingOnce(topology: RedisTopology, connectTimeout: number): Promis
           lazyConnect: true,
           clusterRetryStrategy: () => null,
           enableOfflineQueue: false,
-          redisOptions: { connectTimeout, ...(topology.username ? { username: topology.username } : {}), ...(topology.password ? { password: topology.password } : {}), ...(topology.tls ? { tls: {} } : {}) },
+          redisOptions: {
+            connectTimeout,
+            ...(topology.username ? { username: topology.username } : {}),
+            ...(topology.password ? { password: topology.password } : {}),
+            ...(topology.tls ? { tls: {} } : {}),
+          },
         })
       : topology.kind === 'sentinel'
         ? new Redis({

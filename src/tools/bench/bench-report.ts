@@ -54,7 +54,12 @@ export function formatBenchReport(report: BenchReport): string {
     ['spawn → recorded p50 / p99', pair(raw.spawnToRecordedMs), pair(full.spawnToRecordedMs), ''],
     ['idle single spawn → start p50 / p99', '', pair(full.idle.spawnToStartMs), ''],
     ['idle single spawn → recorded p50 / p99', '', pair(full.idle.spawnToRecordedMs), ''],
-    [`SQL statements per spawn (${settings.batchSize} tasks / 1 task)`, '—', `${full.sqlPerBatch} (${full.sqlPerBatchMin}–${full.sqlPerBatchMax}) / ${full.idle.sqlPerSpawn}`, ''],
+    [
+      `SQL statements per spawn (${settings.batchSize} tasks / 1 task)`,
+      '—',
+      `${full.sqlPerBatch} (${full.sqlPerBatchMin}–${full.sqlPerBatchMax}) / ${full.idle.sqlPerSpawn}`,
+      '',
+    ],
     [`Redis round trips to enqueue ${settings.batchSize} (addBulk / relay)`, `${raw.redisRoundTripsPerBatch}`, `${full.redisRoundTripsPerBatch}`, ''],
     [`Redis round trips of the recorder per ${settings.batchSize} results`, '', `${full.recorderRoundTripsPerBatch}`, ''],
     ['CPU s: bench process / workers / Redis / PostgreSQL', cpu(raw.cpuSeconds), cpu(full.cpuSeconds), ''],

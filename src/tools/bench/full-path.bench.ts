@@ -148,9 +148,7 @@ async function measureIdle(cp: ControlPlane, tracker: RecordedTracker, options: 
     // Let the relay go back to sleep on its poll interval, so NOTIFY is what wakes it.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const at = Date.now();
-    const { result: runs, statements } = await options.sql.measure(() =>
-      cp.em().transactional((em) => cp.spawn([taskId], { em })),
-    );
+    const { result: runs, statements } = await options.sql.measure(() => cp.em().transactional((em) => cp.spawn([taskId], { em })));
     sqlPerSpawn = statements;
     const runId = runs[0]!.runId;
     const recordedAt = await tracker.waitFor(runId, Math.max(1_000, options.deadline - Date.now()));

@@ -69,17 +69,27 @@ export async function runRawPhase(options: RawPhaseOptions): Promise<PhaseResult
     const roundTrips = options.roundTrips.forSocket(socket) - before;
 
     const completedKey = `${prefix}:${RAW_QUEUE}:completed`;
-    await waitUntil(options.deadline, 100, async () => {
-      const done = await options.observer.zcard(completedKey);
-      options.progress(done, tasks);
-      return done >= tasks;
-    }, `raw BullMQ: ${tasks} jobs completed`);
+    await waitUntil(
+      options.deadline,
+      100,
+      async () => {
+        const done = await options.observer.zcard(completedKey);
+        options.progress(done, tasks);
+        return done >= tasks;
+      },
+      `raw BullMQ: ${tasks} jobs completed`,
+    );
     const cpuSeconds = await cpu.stop();
 
     const rss = pool.processes.map((child) => readProcessRss(child.pid!));
-    const times = (await readJobTimes(options.observer, prefix, RAW_QUEUE, jobs.map((job) => job.opts.jobId!))).filter((t) =>
-      Number.isFinite(t.finishedOn),
-    );
+    const times = (
+      await readJobTimes(
+        options.observer,
+        prefix,
+        RAW_QUEUE,
+        jobs.map((job) => job.opts.jobId!),
+      )
+    ).filter((t) => Number.isFinite(t.finishedOn));
     const finished = times.reduce((max, t) => Math.max(max, t.finishedOn), 0);
     const durationMs = finished - started;
     return {

@@ -86,11 +86,24 @@ export async function runStageBench(config: Config, options: { tasks: number; ba
     const results = new Queue(cp.naming.resultsQueue, { connection: { url: redisUrl }, prefix: cp.naming.prefix });
     try {
       const at = new Date().toISOString();
-      const outcomes = runs.map((run) => ({ kind: 'completed' as const, runId: run.runId, taskId: run.taskId, workflow: 'noop', attempt: 1, startedAt: at, finishedAt: at, output: { taskId: run.taskId } }));
+      const outcomes = runs.map((run) => ({
+        kind: 'completed' as const,
+        runId: run.runId,
+        taskId: run.taskId,
+        workflow: 'noop',
+        attempt: 1,
+        startedAt: at,
+        finishedAt: at,
+        output: { taskId: run.taskId },
+      }));
       // As src/workers/outcome-reporter.ts adds them under load: full batches.
       const jobs = [];
       for (let i = 0; i < outcomes.length; i += RESULT_BATCH_MAX) {
-        jobs.push({ name: RESULT_JOB_NAME, data: wrapWorkflowOutcomeBatch(outcomes.slice(i, i + RESULT_BATCH_MAX)), opts: { removeOnComplete: { age: 3_600 } } });
+        jobs.push({
+          name: RESULT_JOB_NAME,
+          data: wrapWorkflowOutcomeBatch(outcomes.slice(i, i + RESULT_BATCH_MAX)),
+          opts: { removeOnComplete: { age: 3_600 } },
+        });
       }
       await results.addBulk(jobs);
     } finally {
@@ -115,7 +128,8 @@ export function formatStageReport(report: StageReport): string {
   return [
     `stages alone, ${report.tasks} tasks, spawn batches of ${report.batchSize}:`,
     ...(['spawn', 'relay', 'recorder'] as const).map(
-      (name) => `  ${name.padEnd(9)} ${String(report[name].perSec).padStart(7)}/s  ${String(report[name].durationMs).padStart(6)} ms  CPU: ${cpu(report[name].cpuSeconds)}`,
+      (name) =>
+        `  ${name.padEnd(9)} ${String(report[name].perSec).padStart(7)}/s  ${String(report[name].durationMs).padStart(6)} ms  CPU: ${cpu(report[name].cpuSeconds)}`,
     ),
   ].join('\n');
 }

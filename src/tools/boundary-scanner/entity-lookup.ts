@@ -29,7 +29,8 @@ export function entityNamedBy(scope: EntityScope, node: ts.EntityName | ts.Expre
   }
   if (declarations.length > 0) return undefined;
   const imported = unresolvedImportOf(scope.project, identifier);
-  if (imported && (LOCAL_SPECIFIER.test(imported.specifier) || isWorkspaceSpecifier(scope.project, imported.specifier))) return scope.entities.byName.get(imported.importedName);
+  if (imported && (LOCAL_SPECIFIER.test(imported.specifier) || isWorkspaceSpecifier(scope.project, imported.specifier)))
+    return scope.entities.byName.get(imported.importedName);
   return undefined;
 }
 
@@ -51,9 +52,7 @@ export function entityOfTypeQuery(scope: EntityScope, query: ts.TypeQueryNode): 
   let position: ts.Node = query;
   while (ts.isParenthesizedTypeNode(position.parent)) position = position.parent;
   const parent = position.parent;
-  const inferred =
-    ts.isTypeReferenceNode(parent) &&
-    (ts.isIdentifier(parent.typeName) ? parent.typeName.text : parent.typeName.right.text) === 'InferEntity';
+  const inferred = ts.isTypeReferenceNode(parent) && (ts.isIdentifier(parent.typeName) ? parent.typeName.text : parent.typeName.right.text) === 'InferEntity';
   const indexed =
     ts.isIndexedAccessTypeNode(parent) &&
     parent.objectType === position &&

@@ -19,13 +19,22 @@ import { declarationsOf, resolveCallable, skipOuterExpressions } from './symbols
 
 /** EntityManager methods whose first argument names the entity they return. */
 const ENTITY_MANAGER_METHODS = new Set([
-  'findOne', 'findOneOrFail', 'find', 'findAll', 'findAndCount', 'findByCursor',
-  'create', 'getReference', 'merge', 'upsert', 'upsertMany', 'refresh', 'refreshOrFail',
+  'findOne',
+  'findOneOrFail',
+  'find',
+  'findAll',
+  'findAndCount',
+  'findByCursor',
+  'create',
+  'getReference',
+  'merge',
+  'upsert',
+  'upsertMany',
+  'refresh',
+  'refreshOrFail',
 ]);
 /** EntityRepository methods returning the repository's entity. */
-const REPOSITORY_METHODS = new Set([
-  'findOne', 'findOneOrFail', 'find', 'findAll', 'findAndCount', 'create', 'getReference', 'merge', 'upsert', 'upsertMany',
-]);
+const REPOSITORY_METHODS = new Set(['findOne', 'findOneOrFail', 'find', 'findAll', 'findAndCount', 'create', 'getReference', 'merge', 'upsert', 'upsertMany']);
 /** Methods on a Ref/Collection that hand back the entity it wraps. */
 const UNWRAPPING_METHODS = new Set(['unwrap', 'getEntity', 'load', 'loadOrFail', 'getItems', 'loadItems']);
 /** Array methods whose callback's first parameter is an element of the receiver. */
@@ -157,9 +166,5 @@ function hasTypeOrInitializer(declaration: ts.Declaration): declaration is Typed
 }
 
 function isFallbackOperator(kind: ts.SyntaxKind): boolean {
-  return (
-    kind === ts.SyntaxKind.QuestionQuestionToken ||
-    kind === ts.SyntaxKind.BarBarToken ||
-    kind === ts.SyntaxKind.AmpersandAmpersandToken
-  );
+  return kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.AmpersandAmpersandToken;
 }

@@ -24,9 +24,7 @@ export function implementationsOf(project: ScannedProject, expression: ts.Expres
   const interfaceName = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
   const method = expression.name.text;
   return (implementersIndex(project).get(interfaceName) ?? []).flatMap((cls) =>
-    cls.members.filter(
-      (m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === method,
-    ),
+    cls.members.filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === method),
   );
 }
 

@@ -65,13 +65,7 @@ function isTypeOnlyImport(statement: ts.ImportDeclaration): boolean {
   if (!clause) return false; // `import './side-effect.js'` runs the module
   if (clause.isTypeOnly) return true;
   const bindings = clause.namedBindings;
-  return (
-    !clause.name &&
-    !!bindings &&
-    ts.isNamedImports(bindings) &&
-    bindings.elements.length > 0 &&
-    bindings.elements.every((element) => element.isTypeOnly)
-  );
+  return !clause.name && !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
 }
 
 function isTypeOnlyExport(statement: ts.ExportDeclaration): boolean {

@@ -55,19 +55,16 @@ function linkTypeAlias(scope: EntityScope, node: ts.TypeAliasDeclaration): void 
 }
 
 function isSetClassCall(node: ts.Node): node is ts.CallExpression & { expression: ts.PropertyAccessExpression } {
-  return (
-    ts.isCallExpression(node) &&
-    ts.isPropertyAccessExpression(node.expression) &&
-    node.expression.name.text === 'setClass'
-  );
+  return ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'setClass';
 }
 
 function linkDeclarationsOf(scope: EntityScope, node: ts.Node, entity: EntityInfo): void {
   for (const declaration of declarationsOf(scope.project, node)) {
     if (!scope.project.fileNames.has(declaration.getSourceFile().fileName)) continue;
-    const name = ts.isClassDeclaration(declaration) || ts.isInterfaceDeclaration(declaration) || ts.isTypeAliasDeclaration(declaration)
-      ? declaration.name?.text
-      : undefined;
+    const name =
+      ts.isClassDeclaration(declaration) || ts.isInterfaceDeclaration(declaration) || ts.isTypeAliasDeclaration(declaration)
+        ? declaration.name?.text
+        : undefined;
     link(scope.entities, declaration, entity, name);
   }
 }

@@ -10,14 +10,7 @@
  */
 import ts from 'typescript';
 import { type EntityIndex, type EntityInfo, newEntity, registerEntity } from './entity-index.js';
-import {
-  isFlagSet,
-  optionValue,
-  propertyNameText,
-  relationKindOfName,
-  relationKindOfOption,
-  targetName,
-} from './relation-options.js';
+import { isFlagSet, optionValue, propertyNameText, relationKindOfName, relationKindOfOption, targetName } from './relation-options.js';
 import { calleeName } from './symbols.js';
 
 /** What the alias pass needs to link classes and interfaces to a schema. */

@@ -23,10 +23,7 @@ export function declarationsOf(project: ScannedProject, node: ts.Node): readonly
  * or `@/entities`), the name it imports and the specifier it comes from, so
  * callers can fall back to matching by name.
  */
-export function unresolvedImportOf(
-  project: ScannedProject,
-  node: ts.Identifier,
-): { importedName: string; specifier: string } | undefined {
+export function unresolvedImportOf(project: ScannedProject, node: ts.Identifier): { importedName: string; specifier: string } | undefined {
   const symbol = project.checker.getSymbolAtLocation(node);
   const declaration = symbol?.declarations?.[0];
   if (!declaration || !ts.isImportSpecifier(declaration)) return undefined;
@@ -38,12 +35,7 @@ export function unresolvedImportOf(
   };
 }
 
-export type CallableNode =
-  | ts.FunctionDeclaration
-  | ts.MethodDeclaration
-  | ts.FunctionExpression
-  | ts.ArrowFunction
-  | ts.ConstructorDeclaration;
+export type CallableNode = ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.ConstructorDeclaration;
 
 export function isCallableNode(node: ts.Node): node is CallableNode {
   return (

@@ -25,14 +25,7 @@ import ts from 'typescript';
 import { resolveImport } from './import-graph.js';
 import { declaresDecoratedClass, nestProcessorMethods } from './nest-processors.js';
 import { relativeFile, type ScannedProject } from './scanned-project.js';
-import {
-  type CallableNode,
-  forEachDescendant,
-  isCallableNode,
-  resolveCallable,
-  skipOuterExpressions,
-  variableInitializer,
-} from './symbols.js';
+import { type CallableNode, forEachDescendant, isCallableNode, resolveCallable, skipOuterExpressions, variableInitializer } from './symbols.js';
 import { type WorkerWrapper, wrapperCalls, wrapperOf } from './worker-wrappers.js';
 
 export type ProcessorSource = 'bullmq-worker' | 'worker-helper' | 'nestjs' | 'sandboxed-file';

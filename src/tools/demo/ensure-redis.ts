@@ -64,7 +64,9 @@ export async function startPrivateRedis(
   const child = spawn(redisServer, ['--port', String(chosen), '--bind', bind, '--protected-mode', 'no', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
-  const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new RedisUnavailableError(`could not start redis-server (${e.message})`))));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (e) => reject(new RedisUnavailableError(`could not start redis-server (${e.message})`))),
+  );
   const deadline = Date.now() + 10_000;
   while (!(await Promise.race([canConnect(chosen), spawnError]))) {
     if (Date.now() > deadline) throw new RedisUnavailableError(`redis-server did not answer on port ${chosen}`);

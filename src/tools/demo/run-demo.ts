@@ -60,7 +60,9 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Dem
     const started = Date.now();
     const runs = await controlPlane.spawn(taskIds);
     const runIds = runs.map((r) => r.runId);
-    const bar = options.json ? null : new SingleBar({ format: 'runs {bar} {value}/{total} finished | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+    const bar = options.json
+      ? null
+      : new SingleBar({ format: 'runs {bar} {value}/{total} finished | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
     bar?.start(runIds.length, 0);
     const deadline = started + (options.timeoutMs ?? 600_000);
     let counts = await countRunsByStatus(controlPlane.em());
@@ -94,7 +96,10 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Dem
     // The demo's queues live under their own prefix; leave nothing behind in a shared Redis.
     if (controlPlane && !redis.private) {
       for (const name of [WORKFLOW_QUEUE, RESULTS_QUEUE, DEAD_LETTER_QUEUE]) {
-        await controlPlane.queue(name).obliterate({ force: true }).catch(() => {});
+        await controlPlane
+          .queue(name)
+          .obliterate({ force: true })
+          .catch(() => {});
       }
     }
     await controlPlane?.close();

@@ -11,9 +11,7 @@ const PROMPTS: Record<string, string[]> = {
     'Explore how tidal forces shape coastal ecosystems. Compare tidal ranges across three coastlines and note what surprised you.',
     'Investigate why sourdough starters behave differently in winter. Track temperature, hydration and rise time.',
   ],
-  relatedness: [
-    'Write a note to a colleague who helped with the migration. Mention the review, the late-night rollback and the coffee.',
-  ],
+  relatedness: ['Write a note to a colleague who helped with the migration. Mention the review, the late-night rollback and the coffee.'],
   mastery: [
     'Practice the scale in three keys; then record a take at 80 bpm; then compare it with last week and list two fixes.',
     'Refactor the parser module. Extract the tokenizer; then add property tests; then measure the speed-up.',

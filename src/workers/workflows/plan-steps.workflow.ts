@@ -14,7 +14,10 @@ export const planStepsWorkflow = defineWorkflow({
   input,
   async run({ generatedPrompt, priority, intensity }, ctx) {
     // Clauses joined by "then", "and then" or ";" are separate steps too.
-    const clauses = splitSentences(generatedPrompt).flatMap((s) => s.split(/;|\bthen\b/i)).map((s) => s.trim()).filter(Boolean);
+    const clauses = splitSentences(generatedPrompt)
+      .flatMap((s) => s.split(/;|\bthen\b/i))
+      .map((s) => s.trim())
+      .filter(Boolean);
     const steps = clauses.map((text, index) => ({
       order: index + 1,
       text,

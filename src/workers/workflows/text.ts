@@ -1,10 +1,11 @@
 /** Small deterministic text helpers shared by the built-in workflows. */
 
 const STOP_WORDS = new Set(
-  ('a an and are as at be by for from has have how i in into is it its of on or our so that the their then this to ' +
+  (
+    'a an and are as at be by for from has have how i in into is it its of on or our so that the their then this to ' +
     'was we were what when which who will with you your can should could would about after before more most some such ' +
-    'than too very just also not no do does did up out over under again each all any both few other own same only')
-    .split(' '),
+    'than too very just also not no do does did up out over under again each all any both few other own same only'
+  ).split(' '),
 );
 
 export function splitSentences(text: string): string[] {
@@ -41,5 +42,8 @@ export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const codePoints = Array.from(text);
   if (codePoints.length <= max) return text;
-  return `${codePoints.slice(0, max - 1).join('').trimEnd()}…`;
+  return `${codePoints
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
 }

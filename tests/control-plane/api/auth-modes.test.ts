@@ -65,7 +65,11 @@ describe('dashboard: changes sent from another site', () => {
     t.api.request('POST', '/admin/queues/api/queues/workflows/add', { body: { name: 'planted', data: { schema: 'x' }, options: {} }, headers });
 
   it('are refused (403) when the browser marks them cross-site — the basic-auth credentials it sends on its own do not count', async () => {
-    const marks: Record<string, string>[] = [{ origin: 'http://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: 'http://sub.example' }];
+    const marks: Record<string, string>[] = [
+      { origin: 'http://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', origin: 'http://sub.example' },
+    ];
     for (const headers of marks) {
       const response = await addJob(headers);
       expect({ headers, status: response.status, code: response.body.error?.code }).toEqual({ headers, status: 403, code: 'cross_site_request' });
@@ -79,7 +83,9 @@ describe('dashboard: changes sent from another site', () => {
 
   it('pass from the dashboard itself (same origin) and from non-browser clients', async () => {
     const workflows = t.service.controlPlane.queue('workflows');
-    const sameOrigin = await t.api.request('PUT', '/admin/queues/api/queues/workflows/pause', { headers: { origin: t.service.url, 'sec-fetch-site': 'same-origin' } });
+    const sameOrigin = await t.api.request('PUT', '/admin/queues/api/queues/workflows/pause', {
+      headers: { origin: t.service.url, 'sec-fetch-site': 'same-origin' },
+    });
     expect(sameOrigin.status).toBeLessThan(300);
     expect(await workflows.isPaused()).toBe(true);
     const script = await t.api.request('PUT', '/admin/queues/api/queues/workflows/resume');

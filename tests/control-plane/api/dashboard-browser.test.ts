@@ -50,7 +50,13 @@ describeBrowser(available ? 'dashboard in Chromium' : `dashboard in Chromium (${
     t = await startTestService();
     const state = await t.api.request('POST', '/states', { body: { motivationType: 'curiosity', intensity: 0.8 } });
     const task = await t.api.request('POST', '/tasks', {
-      body: { motivationalStateId: state.body.id, generatedPrompt: 'Explore how tidal forces shape coastal ecosystems.', taskPriority: 1, arbitrationScore: 0.9, spawn: true },
+      body: {
+        motivationalStateId: state.body.id,
+        generatedPrompt: 'Explore how tidal forces shape coastal ecosystems.',
+        taskPriority: 1,
+        arbitrationScore: 0.9,
+        spawn: true,
+      },
     });
     runId = task.body.run.runId;
     pool = await WorkerPool.start({ count: 1, env: { ...process.env, REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: t.prefix, LOG_LEVEL: 'silent' } });
@@ -114,7 +120,10 @@ describeBrowser(available ? 'dashboard in Chromium' : `dashboard in Chromium (${
       expect(seen[0]).toEqual({ status: 401, challenge: 'Basic realm="nyx dashboard", charset="UTF-8"' });
       if (navigation.error) expect(navigation.error).toMatch(/ERR_INVALID_AUTH_CREDENTIALS/);
       else expect(navigation.status).toBe(401);
-      const text = await page.locator('body').innerText().catch(() => '');
+      const text = await page
+        .locator('body')
+        .innerText()
+        .catch(() => '');
       expect(text).not.toContain('dead-letters');
       await page.screenshot({ path: `${OUTPUT}/dashboard-refused.png` });
     } finally {

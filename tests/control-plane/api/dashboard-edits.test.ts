@@ -47,14 +47,21 @@ describe('dashboard edits and retries are validated by the worker', () => {
   /** Waits for a run's status; on timeout says where the run and its job were. */
   const waitForRun = async (runId: string, status: string) => {
     try {
-      return await waitFor(`run ${status}`, async () => {
-        const run = await runStatus(runId);
-        return run.status === status ? run : null;
-      }, 30_000);
+      return await waitFor(
+        `run ${status}`,
+        async () => {
+          const run = await runStatus(runId);
+          return run.status === status ? run : null;
+        },
+        30_000,
+      );
     } catch (error) {
       const job = await t.service.controlPlane.queue('workflows').getJob(runId);
       const results = await t.service.controlPlane.queue('results').getJobCounts();
-      throw new Error(`${(error as Error).message}; run: ${JSON.stringify(await runStatus(runId))}; job state: ${await job?.getState()}; results queue: ${JSON.stringify(results)}`, { cause: error });
+      throw new Error(
+        `${(error as Error).message}; run: ${JSON.stringify(await runStatus(runId))}; job state: ${await job?.getState()}; results queue: ${JSON.stringify(results)}`,
+        { cause: error },
+      );
     }
   };
 
@@ -70,10 +77,14 @@ describe('dashboard edits and retries are validated by the worker', () => {
 
   it('shows job data redacted and truncated; Redis keeps the real data', async () => {
     const runId = await spawnTask('Thank the colleague who reviewed the migration.');
-    const shown = await waitFor('job visible in the dashboard', async () => {
-      const response = await dashboardJob('workflows', runId);
-      return response.status === 200 ? response.body : null;
-    }, 15_000);
+    const shown = await waitFor(
+      'job visible in the dashboard',
+      async () => {
+        const response = await dashboardJob('workflows', runId);
+        return response.status === 200 ? response.body : null;
+      },
+      15_000,
+    );
     expect(shown.job.data.data.metadata.apiKey).toBe(REDACTED);
     expect(shown.job.data.data.metadata.notes).toBe(`${'n'.repeat(64)}… [truncated: 500 characters]`);
     expect(shown.job.data.data.generatedPrompt).toBe('Thank the colleague who reviewed the migration.');
@@ -86,10 +97,14 @@ describe('dashboard edits and retries are validated by the worker', () => {
 
   it('data edited in the dashboard to something invalid: the worker refuses it — dead, with the zod reason, in the dead-letter queue', async () => {
     const runId = await spawnTask('Write a note to the on-call engineer.');
-    const shown = await waitFor('job in the dashboard', async () => {
-      const response = await dashboardJob('workflows', runId);
-      return response.status === 200 ? response.body : null;
-    }, 15_000);
+    const shown = await waitFor(
+      'job in the dashboard',
+      async () => {
+        const response = await dashboardJob('workflows', runId);
+        return response.status === 200 ? response.body : null;
+      },
+      15_000,
+    );
     // What the operator saves is what the edit box showed (redacted), with a bad priority.
     const edited = { ...shown.job.data, data: { ...shown.job.data.data, priority: 'urgent' } };
     const update = await t.api.request('PATCH', `/admin/queues/api/queues/workflows/${runId}/update-data`, { body: { jobData: edited } });

@@ -19,7 +19,12 @@ describe('development mode: loopback only', () => {
     t = await startTestService({ env: { NYX_ADMIN_TOKEN: '' } });
     expect(t.config.adminToken).toBeUndefined();
     port = new URL(t.service.url).port;
-    const state = await rawRequest(t.service.url, { method: 'POST', path: '/states', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ motivationType: 'curiosity', intensity: 0.5 }) });
+    const state = await rawRequest(t.service.url, {
+      method: 'POST',
+      path: '/states',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ motivationType: 'curiosity', intensity: 0.5 }),
+    });
     expect(state.status).toBe(201);
     const task = await rawRequest(t.service.url, {
       method: 'POST',
@@ -42,7 +47,13 @@ describe('development mode: loopback only', () => {
   it.each(['evil.example', 'evil.example:PORT', 'rebind.attacker.test:3000', '127.0.0.1.nip.io', '10.0.0.5', '[::2]:80', 'localhost:abc'])(
     '403 for Host %p, naming it, on the API, the dashboard and the probes',
     async (host) => {
-      for (const [method, path] of [['GET', `/tasks/${taskId}`], ['POST', `/tasks/${taskId}/spawn`], ['GET', '/admin/queues'], ['GET', '/metrics'], ['GET', '/health']] as const) {
+      for (const [method, path] of [
+        ['GET', `/tasks/${taskId}`],
+        ['POST', `/tasks/${taskId}/spawn`],
+        ['GET', '/admin/queues'],
+        ['GET', '/metrics'],
+        ['GET', '/health'],
+      ] as const) {
         const response = await send(method, path, { host });
         expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
         expect(response.json.error.code).toBe('foreign_request');
@@ -85,7 +96,11 @@ describe('development mode: loopback only', () => {
       const response = await send('GET', `/tasks/${taskId}`, { host: `127.0.0.1:${port}`, ...headers });
       expect({ headers, status: response.status }).toEqual({ headers, status: 200 });
     }
-    const spawn = await send('POST', `/tasks/${taskId}/spawn`, { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' });
+    const spawn = await send('POST', `/tasks/${taskId}/spawn`, {
+      host: `127.0.0.1:${port}`,
+      origin: `http://127.0.0.1:${port}`,
+      'sec-fetch-site': 'same-origin',
+    });
     expect(spawn.status).toBe(201);
   });
 
@@ -106,7 +121,11 @@ describe('with NYX_ADMIN_TOKEN the host guard is off', () => {
   });
 
   it('a foreign Host with the token is served (a reverse proxy may send any name)', async () => {
-    const response = await rawRequest(t.service.url, { method: 'GET', path: `/tasks/${randomUUID()}`, headers: { host: 'nyx.internal.example', authorization: `Bearer ${t.config.adminToken}` } });
+    const response = await rawRequest(t.service.url, {
+      method: 'GET',
+      path: `/tasks/${randomUUID()}`,
+      headers: { host: 'nyx.internal.example', authorization: `Bearer ${t.config.adminToken}` },
+    });
     expect(response.status).toBe(404);
   });
 });

@@ -50,7 +50,10 @@ describe('docs/getting-started.md examples', () => {
 
     const listed = await t.api.request('GET', `/tasks?stateId=${state.body.id}&limit=1`);
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({ items: [expect.objectContaining({ id: task.body.id, motivationalState: expect.objectContaining({ id: state.body.id }) })], nextCursor: null });
+    expect(listed.body).toEqual({
+      items: [expect.objectContaining({ id: task.body.id, motivationalState: expect.objectContaining({ id: state.body.id }) })],
+      nextCursor: null,
+    });
 
     const text = await t.api.request('POST', '/states', { rawBody: '<state/>', headers: { 'content-type': 'application/xml' } });
     expect(text.status).toBe(415);

@@ -115,9 +115,13 @@ describe('dependencies down', () => {
     await waitFor('ready again', async () => (await t.api.request('GET', '/ready')).status === 200, 20_000);
     // The recorder's own (blocking) connection is back too: it shows up as a worker of the results queue.
     // (Closing it before it reconnected would hang: BullMQ 6.7's Worker.close() waits for a reconnect.)
-    await waitFor('recorder reconnected', async () => {
-      const metrics = await t.api.request('GET', '/metrics');
-      return metrics.status === 200 && /^nyx_queue_workers\{queue="results"\} 1$/m.test(metrics.text);
-    }, 20_000);
+    await waitFor(
+      'recorder reconnected',
+      async () => {
+        const metrics = await t.api.request('GET', '/metrics');
+        return metrics.status === 200 && /^nyx_queue_workers\{queue="results"\} 1$/m.test(metrics.text);
+      },
+      20_000,
+    );
   });
 });

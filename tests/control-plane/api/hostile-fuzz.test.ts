@@ -159,15 +159,37 @@ function hostileGenerator(seeds: Seeds) {
     () => `{"a":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`,
     () => deepMetadataBody(seeds.stateId, 33),
     () => JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'nul\u0000here', taskPriority: 1, arbitrationScore: 0.5 }),
-    () => JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'lone \ud800', taskPriority: 1, arbitrationScore: 0.5, metadata: { s: '\udfff' } }),
+    () =>
+      JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'lone \ud800', taskPriority: 1, arbitrationScore: 0.5, metadata: { s: '\udfff' } }),
     () => JSON.stringify({ motivationType: 'curiosity', intensity: 0.5, description: 'a\u0000b' }),
     () => '{"__proto__":{"admin":true},"motivationType":"curiosity","intensity":0.5}',
     () => '{"constructor":{"prototype":{"x":1}}}',
     () => JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'ok', taskPriority: 1, arbitrationScore: 0.5, spawn: true }),
-    () => JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'ok', taskPriority: 1e308, arbitrationScore: -1e308, id: seeds.taskId.toUpperCase() }),
+    () =>
+      JSON.stringify({
+        motivationalStateId: seeds.stateId,
+        generatedPrompt: 'ok',
+        taskPriority: 1e308,
+        arbitrationScore: -1e308,
+        id: seeds.taskId.toUpperCase(),
+      }),
     () => JSON.stringify({ motivationalStateId: 2 ** 53 + 1, generatedPrompt: 'ok', taskPriority: -1, arbitrationScore: 0.5 }),
-    () => JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'ok', taskPriority: 1, arbitrationScore: 0.5, metadata: Object.fromEntries(Array.from({ length: 1_500 }, (_, i) => [`k${i}`, i])) }),
-    () => JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'ok', taskPriority: 1, arbitrationScore: 0.5, metadata: { big: 'x'.repeat(20_000) } }),
+    () =>
+      JSON.stringify({
+        motivationalStateId: seeds.stateId,
+        generatedPrompt: 'ok',
+        taskPriority: 1,
+        arbitrationScore: 0.5,
+        metadata: Object.fromEntries(Array.from({ length: 1_500 }, (_, i) => [`k${i}`, i])),
+      }),
+    () =>
+      JSON.stringify({
+        motivationalStateId: seeds.stateId,
+        generatedPrompt: 'ok',
+        taskPriority: 1,
+        arbitrationScore: 0.5,
+        metadata: { big: 'x'.repeat(20_000) },
+      }),
     () => JSON.stringify({ motivationalStateId: seeds.stateId, generatedPrompt: 'p'.repeat(30_000), taskPriority: 1, arbitrationScore: 0.5 }),
     () => JSON.stringify({ force: 'yes' }),
     () => JSON.stringify({ force: true }),
@@ -179,7 +201,16 @@ function hostileGenerator(seeds: Seeds) {
     () => '\ufeff{"motivationType":"curiosity","intensity":0.5}',
     () => `{"a":"${'\\u0000'.repeat(1_000)}"}`,
   ];
-  const contentTypes = ['application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', ''];
+  const contentTypes = [
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json; charset=latin1',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/jsonx',
+    '',
+  ];
   const headerSets: (() => Record<string, string>)[] = [
     () => ({}),
     () => ({ authorization: 'Bearer wrong-token-0123456789' }),
@@ -217,12 +248,26 @@ describe('hostile clients against nyx start (real process)', () => {
   let seeds: Seeds;
 
   const authed = (method: string, path: string, body?: string) =>
-    rawRequest(url, { method, path, headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body } : {}) });
+    rawRequest(url, {
+      method,
+      path,
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    });
 
   beforeAll(async () => {
     db = await createTestDatabase();
     child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--migrate'], {
-      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', NYX_ADMIN_TOKEN: TEST_TOKEN, LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        REDIS_URL: SHARED_REDIS_URL,
+        NYX_QUEUE_PREFIX: prefix,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        NYX_ADMIN_TOKEN: TEST_TOKEN,
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let seen = '';
@@ -241,7 +286,11 @@ describe('hostile clients against nyx start (real process)', () => {
       child.once('exit', (code) => reject(new Error(`nyx start exited ${code}: ${seen}`)));
     });
     const state = await authed('POST', '/states', JSON.stringify({ motivationType: 'curiosity', intensity: 0.5 }));
-    const task = await authed('POST', '/tasks', JSON.stringify({ motivationalStateId: state.json.id, generatedPrompt: 'Chart the tides.', taskPriority: 1, arbitrationScore: 0.5, spawn: true }));
+    const task = await authed(
+      'POST',
+      '/tasks',
+      JSON.stringify({ motivationalStateId: state.json.id, generatedPrompt: 'Chart the tides.', taskPriority: 1, arbitrationScore: 0.5, spawn: true }),
+    );
     expect(task.status).toBe(201);
     seeds = { stateId: state.json.id, taskId: task.json.id, runId: task.json.run.runId };
   }, 90_000);
@@ -272,7 +321,9 @@ describe('hostile clients against nyx start (real process)', () => {
       }),
     );
     const grownMiB = (rssBytes(child.pid!) - before) / MiB;
-    process.stdout.write(`deep nesting x${DEEP_REPEATS}: statuses ${JSON.stringify(Object.fromEntries(statuses))}, RSS ${(before / MiB).toFixed(0)} MiB -> +${grownMiB.toFixed(1)} MiB\n`);
+    process.stdout.write(
+      `deep nesting x${DEEP_REPEATS}: statuses ${JSON.stringify(Object.fromEntries(statuses))}, RSS ${(before / MiB).toFixed(0)} MiB -> +${grownMiB.toFixed(1)} MiB\n`,
+    );
     expect(Object.fromEntries(statuses)).toEqual({ 400: DEEP_REPEATS });
     expect(grownMiB).toBeLessThan(DEEP_RSS_BOUND_MIB);
   }, 120_000);
@@ -301,7 +352,12 @@ describe('hostile clients against nyx start (real process)', () => {
           sent++;
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           if (response.status >= 500) {
-            failures.push({ index, request: `${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.headers)} ${String(request.body ?? '').slice(0, 200)}`, status: response.status, body: response.text.slice(0, 300) });
+            failures.push({
+              index,
+              request: `${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.headers)} ${String(request.body ?? '').slice(0, 200)}`,
+              status: response.status,
+              body: response.text.slice(0, 300),
+            });
           }
         }
       }),

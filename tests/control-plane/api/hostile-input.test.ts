@@ -18,9 +18,20 @@ describe('hostile input', () => {
   let stateId: number;
 
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse> =>
-    rawRequest(t.service.url, { method: 'POST', path, body, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers } });
+    rawRequest(t.service.url, {
+      method: 'POST',
+      path,
+      body,
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers },
+    });
   const get = (path: string) => rawRequest(t.service.url, { method: 'GET', path, headers: { authorization: `Bearer ${TEST_TOKEN}` } });
-  const taskBody = (extra: Record<string, unknown> = {}) => ({ motivationalStateId: stateId, generatedPrompt: 'Chart the tides.', taskPriority: 1, arbitrationScore: 0.5, ...extra });
+  const taskBody = (extra: Record<string, unknown> = {}) => ({
+    motivationalStateId: stateId,
+    generatedPrompt: 'Chart the tides.',
+    taskPriority: 1,
+    arbitrationScore: 0.5,
+    ...extra,
+  });
   const taskCount = async () => (await t.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*)::text as n from motivational_task'))[0]!.n;
 
   const expectRefused = (response: RawResponse, status: number, code: string, ...named: (string | RegExp)[]) => {
@@ -60,13 +71,23 @@ describe('hostile input', () => {
 
     it(`depth: ${METADATA_LIMITS.maxDepth} levels pass, one more is 400`, async () => {
       expect((await post('/tasks', JSON.stringify(taskBody({ metadata: deep(METADATA_LIMITS.maxDepth) })))).status).toBe(201);
-      expectRefused(await post('/tasks', JSON.stringify(taskBody({ metadata: deep(METADATA_LIMITS.maxDepth + 1) }))), 400, 'input_limit_exceeded', /^body\.metadata(\.a)+: nested deeper than the limit of 16 levels/);
+      expectRefused(
+        await post('/tasks', JSON.stringify(taskBody({ metadata: deep(METADATA_LIMITS.maxDepth + 1) }))),
+        400,
+        'input_limit_exceeded',
+        /^body\.metadata(\.a)+: nested deeper than the limit of 16 levels/,
+      );
     });
 
     it(`key count: ${METADATA_LIMITS.maxKeys} pass, one more is 400`, async () => {
       const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
       expect((await post('/tasks', JSON.stringify(taskBody({ metadata: keys(METADATA_LIMITS.maxKeys) })))).status).toBe(201);
-      expectRefused(await post('/tasks', JSON.stringify(taskBody({ metadata: { nested: keys(METADATA_LIMITS.maxKeys) } }))), 400, 'input_limit_exceeded', /^body\.metadata\.nested: more than the limit of 1000 keys/);
+      expectRefused(
+        await post('/tasks', JSON.stringify(taskBody({ metadata: { nested: keys(METADATA_LIMITS.maxKeys) } }))),
+        400,
+        'input_limit_exceeded',
+        /^body\.metadata\.nested: more than the limit of 1000 keys/,
+      );
     });
 
     it(`string length: ${METADATA_LIMITS.maxStringLength} characters pass, one more is 400`, async () => {
@@ -89,10 +110,25 @@ describe('hostile input', () => {
     it.each([
       ['generatedPrompt', '/tasks', () => taskBody({ generatedPrompt: 'before\u0000after' }), /^body\.generatedPrompt: text contains a NUL/],
       ['description', '/states', () => ({ motivationType: 'curiosity', intensity: 0.5, description: 'a\u0000b' }), /^body\.description: text contains a NUL/],
-      ['metadata value', '/tasks', () => taskBody({ metadata: { deep: { list: ['ok', 'x\u0000'] } } }), /^body\.metadata\.deep\.list\[1\]: text contains a NUL/],
+      [
+        'metadata value',
+        '/tasks',
+        () => taskBody({ metadata: { deep: { list: ['ok', 'x\u0000'] } } }),
+        /^body\.metadata\.deep\.list\[1\]: text contains a NUL/,
+      ],
       ['metadata key', '/tasks', () => taskBody({ metadata: { 'k\u0000': 1 } }), /^body\.metadata\["k\\u0000"\]: key contains a NUL/],
-      ['lone high surrogate in the prompt', '/tasks', () => taskBody({ generatedPrompt: 'emoji half: \ud83d' }), /^body\.generatedPrompt: text contains a lone UTF-16 surrogate/],
-      ['lone low surrogate in metadata', '/tasks', () => taskBody({ metadata: { s: '\ude00 tail' } }), /^body\.metadata\.s: text contains a lone UTF-16 surrogate/],
+      [
+        'lone high surrogate in the prompt',
+        '/tasks',
+        () => taskBody({ generatedPrompt: 'emoji half: \ud83d' }),
+        /^body\.generatedPrompt: text contains a lone UTF-16 surrogate/,
+      ],
+      [
+        'lone low surrogate in metadata',
+        '/tasks',
+        () => taskBody({ metadata: { s: '\ude00 tail' } }),
+        /^body\.metadata\.s: text contains a lone UTF-16 surrogate/,
+      ],
     ])('%s: 400 naming the field', async (_what, path, body, named) => {
       const before = await taskCount();
       // JSON.stringify escapes lone surrogates (\ud83d) and NUL (\u0000): the service decodes them itself.
@@ -108,7 +144,11 @@ describe('hostile input', () => {
     });
 
     it('bytes that are not UTF-8 are 400, not decoded to U+FFFD', async () => {
-      const body = Buffer.concat([Buffer.from(`{"motivationType":"curiosity","intensity":0.5,"description":"`), Buffer.from([0xed, 0xa0, 0xbd, 0xff]), Buffer.from('"}')]);
+      const body = Buffer.concat([
+        Buffer.from(`{"motivationType":"curiosity","intensity":0.5,"description":"`),
+        Buffer.from([0xed, 0xa0, 0xbd, 0xff]),
+        Buffer.from('"}'),
+      ]);
       expectRefused(await post('/states', body), 400, 'invalid_encoding', /not valid UTF-8/);
     });
 
@@ -125,7 +165,11 @@ describe('hostile input', () => {
   describe('prototype-pollution keys', () => {
     it.each([
       ['{"__proto__":{"admin":true},"motivationType":"curiosity","intensity":0.5}', '/states', /^body\.__proto__: the key "__proto__" is refused/],
-      ['{"motivationalStateId":1,"generatedPrompt":"x","taskPriority":1,"arbitrationScore":0.5,"metadata":{"a":[{"__proto__":1}]}}', '/tasks', /^body\.metadata\.a\[0\]\.__proto__: the key "__proto__"/],
+      [
+        '{"motivationalStateId":1,"generatedPrompt":"x","taskPriority":1,"arbitrationScore":0.5,"metadata":{"a":[{"__proto__":1}]}}',
+        '/tasks',
+        /^body\.metadata\.a\[0\]\.__proto__: the key "__proto__"/,
+      ],
       ['{"metadata":{"constructor":{"prototype":{"polluted":true}}}}', '/tasks', /^body\.metadata\.constructor: the key "constructor" is refused/],
     ])('%s: 400 naming the key', async (body, path, named) => {
       expectRefused(await post(path, body), 400, 'forbidden_key', named);

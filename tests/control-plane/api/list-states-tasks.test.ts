@@ -57,7 +57,9 @@ describe('states and tasks: motivation types and lists', () => {
     const state = (await t.api.request('POST', '/states', { body: { motivationType: 'curiosity', intensity: 0.5 } })).body;
     const ids: string[] = [];
     for (const prompt of ['one', 'two', 'three']) {
-      const task = await t.api.request('POST', '/tasks', { body: { motivationalStateId: state.id, generatedPrompt: prompt, taskPriority: 1, arbitrationScore: 0.5 } });
+      const task = await t.api.request('POST', '/tasks', {
+        body: { motivationalStateId: state.id, generatedPrompt: prompt, taskPriority: 1, arbitrationScore: 0.5 },
+      });
       ids.push(task.body.id);
     }
     const first = await t.api.request('GET', `/tasks?stateId=${state.id}&limit=2`);

@@ -36,7 +36,13 @@ describe('GET /metrics after a run of N tasks on real worker processes', () => {
     const state = await t.api.request('POST', '/states', { body: { motivationType: 'curiosity', intensity: 0.6 } });
     for (let i = 0; i < N + 1; i++) {
       const task = await t.api.request('POST', '/tasks', {
-        body: { motivationalStateId: state.body.id, generatedPrompt: `Why do tides differ on coast number ${i}?`, taskPriority: 1, arbitrationScore: 0.5, spawn: true },
+        body: {
+          motivationalStateId: state.body.id,
+          generatedPrompt: `Why do tides differ on coast number ${i}?`,
+          taskPriority: 1,
+          arbitrationScore: 0.5,
+          spawn: true,
+        },
       });
       expect(task.status).toBe(201);
       runIds.push(task.body.run.runId);
@@ -51,10 +57,14 @@ describe('GET /metrics after a run of N tasks on real worker processes', () => {
     expect(sample(before.text, 'nyx_queue_workers', { queue: 'workflows' })).toBe(0);
 
     pool = await WorkerPool.start({ count: 2, env: { ...process.env, REDIS_URL: SHARED_REDIS_URL, NYX_QUEUE_PREFIX: t.prefix, LOG_LEVEL: 'silent' } });
-    await waitFor('every run finished', async () => {
-      const finished = await t.api.request('GET', '/runs?status=completed,dead&limit=500');
-      return finished.body.items.length === N + 1;
-    }, 60_000);
+    await waitFor(
+      'every run finished',
+      async () => {
+        const finished = await t.api.request('GET', '/runs?status=completed,dead&limit=500');
+        return finished.body.items.length === N + 1;
+      },
+      60_000,
+    );
   });
 
   afterAll(async () => {

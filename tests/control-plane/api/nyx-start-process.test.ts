@@ -106,7 +106,10 @@ describe('nyx start (real process)', () => {
       child.kill('SIGTERM');
       const { code, stdout } = await exit;
       expect(code).toBe(0);
-      const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       for (const line of lines) expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
       expect(lines.find((l) => l.msg === 'migrations applied')).toMatchObject({ applied: migrationsList.map((m) => m.name) });
       expect(lines.find((l) => l.msg === 'run spawned')).toEqual(

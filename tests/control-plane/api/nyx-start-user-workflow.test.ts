@@ -49,11 +49,18 @@ describe('nyx start + nyx worker with NYX_WORKFLOW_MODULES (real processes)', ()
     };
     service = runNyx(['start'], env);
     worker = runNyx(['worker'], { ...env, NYX_WORKER_CONCURRENCY: '2' });
-    const started = await waitFor('nyx start to log its url', () => {
-      const line = service.output().split('\n').find((l) => l.includes('"control plane started"'));
-      if (!line && service.child.exitCode !== null) throw new Error(`nyx start exited ${service.child.exitCode}: ${service.output()}`);
-      return line ? (JSON.parse(line) as { url: string }) : null;
-    }, 30_000);
+    const started = await waitFor(
+      'nyx start to log its url',
+      () => {
+        const line = service
+          .output()
+          .split('\n')
+          .find((l) => l.includes('"control plane started"'));
+        if (!line && service.child.exitCode !== null) throw new Error(`nyx start exited ${service.child.exitCode}: ${service.output()}`);
+        return line ? (JSON.parse(line) as { url: string }) : null;
+      },
+      30_000,
+    );
     api = apiClient(started.url);
   });
 
@@ -81,11 +88,15 @@ describe('nyx start + nyx worker with NYX_WORKFLOW_MODULES (real processes)', ()
     expect(task.body.run).toMatchObject({ workflow: 'echo-metadata' });
     const runId: string = task.body.run.runId;
 
-    const run = await waitFor(`run ${runId} completed`, async () => {
-      if (worker.child.exitCode !== null) throw new Error(`nyx worker exited ${worker.child.exitCode}: ${worker.output()}`);
-      const response = await api.request('GET', `/runs/${runId}`);
-      return response.body.status === 'completed' ? response.body : null;
-    }, 30_000);
+    const run = await waitFor(
+      `run ${runId} completed`,
+      async () => {
+        if (worker.child.exitCode !== null) throw new Error(`nyx worker exited ${worker.child.exitCode}: ${worker.output()}`);
+        const response = await api.request('GET', `/runs/${runId}`);
+        return response.body.status === 'completed' ? response.body : null;
+      },
+      30_000,
+    );
     expect(run).toMatchObject({ id: runId, workflow: 'echo-metadata', status: 'completed' });
     expect(run.result).toEqual({
       taskId: task.body.id,

@@ -20,7 +20,10 @@ describe('createJobDataFormatter', () => {
   });
 
   it('truncates long strings and long arrays, and stops at a depth', () => {
-    expect(format({ s: 'abcdefghijklmnop', list: [1, 2, 3, 4, 5] })).toEqual({ s: 'abcdefghij… [truncated: 16 characters]', list: [1, 2, 3, '… [2 more items]'] });
+    expect(format({ s: 'abcdefghijklmnop', list: [1, 2, 3, 4, 5] })).toEqual({
+      s: 'abcdefghij… [truncated: 16 characters]',
+      list: [1, 2, 3, '… [2 more items]'],
+    });
     const deep = createJobDataFormatter({ paths: [], maxStringLength: 100, maxDepth: 2 })({ a: { b: { c: 1 } } });
     expect(deep).toEqual({ a: { b: '[too deep to show]' } });
   });

@@ -75,10 +75,14 @@ describe('REST API', () => {
       const task = await createTask({ spawn: true });
       expect(task.run).toEqual({ runId: expect.any(String), taskId: task.id, workflow: 'keywords' });
       expect(task.runs).toHaveLength(1);
-      const run = await waitFor('run queued', async () => {
-        const response = await t.api.request('GET', `/runs/${task.run.runId}`);
-        return response.body.status === 'queued' ? response.body : null;
-      }, 15_000);
+      const run = await waitFor(
+        'run queued',
+        async () => {
+          const response = await t.api.request('GET', `/runs/${task.run.runId}`);
+          return response.body.status === 'queued' ? response.body : null;
+        },
+        15_000,
+      );
       expect(run).toMatchObject({ id: task.run.runId, taskId: task.id, workflow: 'keywords', attempts: 0, payloadVersion: 2, result: null, error: null });
       expect(run.timings.queuedAt).toEqual(expect.any(String));
       expect(run.timings.finishedAt).toBeNull();
@@ -121,7 +125,15 @@ describe('REST API', () => {
     it('413 when the spawned payload is over NYX_MAX_PAYLOAD_BYTES — and the task is not created either', async () => {
       const id = randomUUID();
       const response = await t.api.request('POST', '/tasks', {
-        body: { id, motivationalStateId: stateId, generatedPrompt: 'big', taskPriority: 1, arbitrationScore: 0, metadata: { blob: 'x'.repeat(4_000) }, spawn: true },
+        body: {
+          id,
+          motivationalStateId: stateId,
+          generatedPrompt: 'big',
+          taskPriority: 1,
+          arbitrationScore: 0,
+          metadata: { blob: 'x'.repeat(4_000) },
+          spawn: true,
+        },
       });
       expect(response.status).toBe(413);
       expect(response.body.error.code).toBe('payload_too_large');
@@ -196,7 +208,11 @@ describe('REST API', () => {
       const task = await createTask({ spawn: true });
       const fetched = await t.api.request('GET', `/tasks/${task.id}`);
       expect(fetched.status).toBe(200);
-      expect(fetched.body).toMatchObject({ id: task.id, motivationalState: { id: stateId, intensity: 0.7 }, runs: [{ id: task.run.runId, workflow: 'keywords' }] });
+      expect(fetched.body).toMatchObject({
+        id: task.id,
+        motivationalState: { id: stateId, intensity: 0.7 },
+        runs: [{ id: task.run.runId, workflow: 'keywords' }],
+      });
       const run = await t.api.request('GET', `/runs/${task.run.runId}`);
       expect(run.status).toBe(200);
       expect(Object.keys(run.body).sort()).toEqual(['attempts', 'error', 'id', 'payloadVersion', 'result', 'status', 'taskId', 'timings', 'workflow']);
@@ -274,7 +290,13 @@ describe('REST API', () => {
       for (const [method, path, body] of routes) {
         for (const token of [null, 'wrong-token-wrong-token']) {
           const response = await t.api.request(method, path, { token, ...(body ? { body } : {}) });
-          expect({ method, path, token, status: response.status, code: response.body.error?.code }).toEqual({ method, path, token, status: 401, code: 'unauthorized' });
+          expect({ method, path, token, status: response.status, code: response.body.error?.code }).toEqual({
+            method,
+            path,
+            token,
+            status: 401,
+            code: 'unauthorized',
+          });
           expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
         }
       }

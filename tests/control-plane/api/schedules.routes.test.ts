@@ -15,7 +15,9 @@ describe('schedule routes', () => {
   beforeAll(async () => {
     t = await startTestService({ env: { NYX_SCHEDULER_TICK_MS: '100' } });
     const state = await t.api.request('POST', '/states', { body: { motivationType: 'curiosity', intensity: 0.5 } });
-    const task = await t.api.request('POST', '/tasks', { body: { motivationalStateId: state.body.id, generatedPrompt: 'Count.', taskPriority: 1, arbitrationScore: 0.5 } });
+    const task = await t.api.request('POST', '/tasks', {
+      body: { motivationalStateId: state.body.id, generatedPrompt: 'Count.', taskPriority: 1, arbitrationScore: 0.5 },
+    });
     taskId = task.body.id;
   });
 

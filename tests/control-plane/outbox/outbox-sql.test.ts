@@ -55,7 +55,16 @@ describe('outbox SQL', () => {
       expect(rows.map((row) => row.runId)).toEqual([run!.runId]);
       // The job is in Redis from addBulk on: its result may arrive before this commit.
       const now = new Date();
-      const outcome = { kind: 'completed' as const, runId: run!.runId, taskId: taskId!, workflow: run!.workflow, attempt: 1, startedAt: now, finishedAt: now, output: { ok: true } };
+      const outcome = {
+        kind: 'completed' as const,
+        runId: run!.runId,
+        taskId: taskId!,
+        workflow: run!.workflow,
+        attempt: 1,
+        startedAt: now,
+        finishedAt: now,
+        output: { ok: true },
+      };
       // The statement alone leaves a run that is still pending alone (no worker can have its job)...
       expect(await recordOutcomes(orm.em.fork(), [outcome])).toEqual([]);
       // ...and the recorder waits for the relay holding the run, then writes it.
@@ -79,7 +88,9 @@ describe('outbox SQL', () => {
     });
     await orm.em.fork().execute(`update workflow_run set status = 'completed' where id = ?`, [done!.runId]);
     expect(await pruneDispatched(orm.em.fork(), new Date())).toBeGreaterThanOrEqual(1);
-    const left = await orm.em.fork().execute<{ run_id: string }[]>(`select run_id from outbox_message where run_id = any(?::uuid[])`, [`{${done!.runId},${waiting!.runId}}`]);
+    const left = await orm.em
+      .fork()
+      .execute<{ run_id: string }[]>(`select run_id from outbox_message where run_id = any(?::uuid[])`, [`{${done!.runId},${waiting!.runId}}`]);
     expect(left.map((row) => row.run_id)).toEqual([waiting!.runId]);
   });
 });

@@ -97,7 +97,7 @@ describe('checked outcomes', () => {
     return job;
   };
 
-  it('records the valid outcomes of a batch and ends each unstorable one\'s run dead with its reason', async () => {
+  it("records the valid outcomes of a batch and ends each unstorable one's run dead with its reason", async () => {
     const runs = await spawn(8);
     let deep: unknown = 'bottom';
     for (let i = 0; i < 600; i += 1) deep = [deep];
@@ -109,9 +109,16 @@ describe('checked outcomes', () => {
       completed(runs[4]!, { text: 'x'.repeat(MAX_OUTCOME_BYTES) }),
       completed(runs[5]!, deep),
       {
-        kind: 'failed', runId: runs[6]!.runId, taskId: runs[6]!.taskId, workflow: runs[6]!.workflow, attempt: 1,
-        startedAt: '2026-11-28T12:00:00.000Z', finishedAt: '2026-11-28T12:00:01.000Z',
-        error: 'Error: quoted a NUL \u0000 and half an emoji \uDE00', final: false, deadReason: null,
+        kind: 'failed',
+        runId: runs[6]!.runId,
+        taskId: runs[6]!.taskId,
+        workflow: runs[6]!.workflow,
+        attempt: 1,
+        startedAt: '2026-11-28T12:00:00.000Z',
+        finishedAt: '2026-11-28T12:00:01.000Z',
+        error: 'Error: quoted a NUL \u0000 and half an emoji \uDE00',
+        final: false,
+        deadReason: null,
       },
       completed(runs[7]!),
     ];
@@ -146,11 +153,27 @@ describe('checked outcomes', () => {
     const runs = await spawn(5);
     const at = new Date('2026-11-28T12:00:00Z');
     const outcome = (run: SpawnedRun, output: unknown): WorkflowOutcome => ({
-      kind: 'completed', runId: run.runId, taskId: run.taskId, workflow: run.workflow, attempt: 1, startedAt: at, finishedAt: at, output: output as never,
+      kind: 'completed',
+      runId: run.runId,
+      taskId: run.taskId,
+      workflow: run.workflow,
+      attempt: 1,
+      startedAt: at,
+      finishedAt: at,
+      output: output as never,
     });
     // No checks before the statement here: PostgreSQL itself refuses the NUL.
-    const written = await writeIsolated(() => orm.em.fork(), runs.map((run, i) => outcome(run, i === 3 ? 'nul \u0000' : { i })), { maxAttempt: 5, maxOutcomeBytes: MAX_OUTCOME_BYTES });
-    expect([...written.changed].sort()).toEqual(runs.filter((_, i) => i !== 3).map((r) => r.runId).sort());
+    const written = await writeIsolated(
+      () => orm.em.fork(),
+      runs.map((run, i) => outcome(run, i === 3 ? 'nul \u0000' : { i })),
+      { maxAttempt: 5, maxOutcomeBytes: MAX_OUTCOME_BYTES },
+    );
+    expect([...written.changed].sort()).toEqual(
+      runs
+        .filter((_, i) => i !== 3)
+        .map((r) => r.runId)
+        .sort(),
+    );
     expect(written.failed.map((f) => f.outcome.runId)).toEqual([runs[3]!.runId]);
     expect(String((written.failed[0]!.error as Error).message)).toMatch(/unsupported Unicode escape sequence|\\u0000/);
   });
@@ -171,12 +194,19 @@ describe('checked outcomes', () => {
 
     expect((await load(real!)).status).toBe('queued');
     expect((await load(neverSent!)).status).toBe('pending');
-    const quarantined = await orm.em.fork().execute<{ run_id: string; reason: string; outcome: string; results_job_id: string }[]>(
-      `select run_id, reason, outcome, results_job_id from outcome_quarantine where outcome like '%forged%' order by id`,
-    );
-    expect(quarantined.map((q) => q.reason).sort()).toEqual(
-      ['implausible_attempt', 'implausible_attempt', 'not_dispatched', 'task_mismatch', 'unknown_run', 'workflow_mismatch'],
-    );
+    const quarantined = await orm.em
+      .fork()
+      .execute<{ run_id: string; reason: string; outcome: string; results_job_id: string }[]>(
+        `select run_id, reason, outcome, results_job_id from outcome_quarantine where outcome like '%forged%' order by id`,
+      );
+    expect(quarantined.map((q) => q.reason).sort()).toEqual([
+      'implausible_attempt',
+      'implausible_attempt',
+      'not_dispatched',
+      'task_mismatch',
+      'unknown_run',
+      'workflow_mismatch',
+    ]);
     expect(quarantined.every((q) => q.results_job_id && JSON.parse(q.outcome).output.forged)).toBe(true);
     const text = await metrics.scrape();
     for (const reason of ['unknown_run', 'not_dispatched', 'workflow_mismatch', 'task_mismatch']) {
@@ -195,7 +225,9 @@ describe('checked outcomes', () => {
     const big = runs.map((run) => completed(run, { text: 'y'.repeat(3_000) }));
     await acknowledged(wrapWorkflowOutcomeBatch(big));
     for (const run of runs) expect((await load(run)).status).toBe('queued');
-    const [row] = await orm.em.fork().execute<{ reason: string; detail: string }[]>(`select reason, detail from outcome_quarantine where reason = 'oversized_job'`);
+    const [row] = await orm.em
+      .fork()
+      .execute<{ reason: string; detail: string }[]>(`select reason, detail from outcome_quarantine where reason = 'oversized_job'`);
     expect(row!.detail).toMatch(/more than NYX_MAX_RESULTS_JOB_BYTES \(16384\)/);
     expect(await metrics.scrape()).toContain('nyx_outcomes_refused_total{reason="oversized_job"} 1');
   });

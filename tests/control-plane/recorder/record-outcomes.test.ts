@@ -37,11 +37,26 @@ describe('recordOutcomes', () => {
 
   const at = (s: number) => new Date(Date.UTC(2026, 10, 28, 12, 0, s));
   const completed = (attempt: number, output: unknown = { ok: attempt }): WorkflowOutcome => ({
-    kind: 'completed', runId, taskId: null, workflow: 'keywords', attempt, startedAt: at(attempt * 10), finishedAt: at(attempt * 10 + 1), output: output as never,
+    kind: 'completed',
+    runId,
+    taskId: null,
+    workflow: 'keywords',
+    attempt,
+    startedAt: at(attempt * 10),
+    finishedAt: at(attempt * 10 + 1),
+    output: output as never,
   });
   const failed = (attempt: number, final: boolean): WorkflowOutcome => ({
-    kind: 'failed', runId, taskId: null, workflow: 'keywords', attempt, startedAt: at(attempt * 10), finishedAt: at(attempt * 10 + 1),
-    error: `Error: attempt ${attempt} broke`, final, deadReason: final ? `attempts exhausted (${attempt})` : null,
+    kind: 'failed',
+    runId,
+    taskId: null,
+    workflow: 'keywords',
+    attempt,
+    startedAt: at(attempt * 10),
+    finishedAt: at(attempt * 10 + 1),
+    error: `Error: attempt ${attempt} broke`,
+    final,
+    deadReason: final ? `attempts exhausted (${attempt})` : null,
   });
   const load = () => orm.em.fork().findOneOrFail(WorkflowRun, { id: runId });
 

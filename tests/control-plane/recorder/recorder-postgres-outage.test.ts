@@ -43,7 +43,15 @@ describe('results recorder with PostgreSQL away', () => {
     proxied.port = String(proxy.port);
     proxiedOrm = await openOrm({ databaseUrl: proxied.toString() });
     results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    recorder = new ResultsRecorder({ em: () => proxiedOrm.em.fork(), connection: { url: SHARED_REDIS_URL }, prefix, batchSize: 100, lockDurationMs: CONFIG_DEFAULTS.lockDurationMs, stalledIntervalMs: CONFIG_DEFAULTS.stalledIntervalMs, log: silentLog });
+    recorder = new ResultsRecorder({
+      em: () => proxiedOrm.em.fork(),
+      connection: { url: SHARED_REDIS_URL },
+      prefix,
+      batchSize: 100,
+      lockDurationMs: CONFIG_DEFAULTS.lockDurationMs,
+      stalledIntervalMs: CONFIG_DEFAULTS.stalledIntervalMs,
+      log: silentLog,
+    });
     recorder.start();
   });
 

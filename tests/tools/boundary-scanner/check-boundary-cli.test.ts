@@ -55,7 +55,9 @@ describe('check-boundary CLI', () => {
     const { code, stdout, stderr } = checkBoundary(fixture('bad-nestjs-processors'), '--json');
     expect(code).toBe(1);
     expect((JSON.parse(stdout) as Finding[]).filter((f) => f.severity === 'error')).toHaveLength(14);
-    expect(stderr).toMatch(/^check-boundary: 16 files \(14 \.ts, 2 \.js\), 2 entities, 7 processors \(5 NestJS, 1 new Worker, 1 via helper\) in 6 worker files; 14 errors, 11 warnings; /);
+    expect(stderr).toMatch(
+      /^check-boundary: 16 files \(14 \.ts, 2 \.js\), 2 entities, 7 processors \(5 NestJS, 1 new Worker, 1 via helper\) in 6 worker files; 14 errors, 11 warnings; /,
+    );
   });
 
   it('exits 0 on the corrected NestJS twin: warnings only', () => {

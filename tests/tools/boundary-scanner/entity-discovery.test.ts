@@ -37,10 +37,7 @@ describe('discoverEntities', () => {
 
   it('reads builder flags and the properties callback form', () => {
     const index = discover('bad-unpopulated-relation-access');
-    expect(relations(index, 'MotivationalTask')).toEqual([
-      'motivationalState m:1 MotivationalState',
-      'owner m:1 User eager',
-    ]);
+    expect(relations(index, 'MotivationalTask')).toEqual(['motivationalState m:1 MotivationalState', 'owner m:1 User eager']);
     expect(relations(index, 'MotivationalState')).toEqual(['tasks 1:m MotivationalTask']);
     expect(relations(index, 'User')).toEqual(['team m:1 Team']);
   });

@@ -41,8 +41,6 @@ describe('formatSummary', () => {
         strict: false,
         milliseconds: 1234,
       }),
-    ).toBe(
-      'check-boundary: 12 files (10 .ts, 2 .js), 1 entity, 3 processors (2 NestJS, 1 via helper) in 2 worker files; 4 errors, 1 warning; 1.2 s',
-    );
+    ).toBe('check-boundary: 12 files (10 .ts, 2 .js), 1 entity, 3 processors (2 NestJS, 1 via helper) in 2 worker files; 4 errors, 1 warning; 1.2 s');
   });
 });

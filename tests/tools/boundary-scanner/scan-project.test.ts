@@ -64,8 +64,13 @@ describe('scanProject on bad-* fixtures', () => {
   });
 
   it('writes one-line messages that name the fix', () => {
-    const findings = ['entity-param-in-processor', 'entity-in-job-data', 'orm-import-in-worker', 'global-em-in-processor', 'unpopulated-relation-access']
-      .flatMap((rule) => scanProject(fixture(`bad-${rule}`)));
+    const findings = [
+      'entity-param-in-processor',
+      'entity-in-job-data',
+      'orm-import-in-worker',
+      'global-em-in-processor',
+      'unpopulated-relation-access',
+    ].flatMap((rule) => scanProject(fixture(`bad-${rule}`)));
     for (const finding of findings) {
       expect(finding.message).not.toMatch(/\n/);
       expect(finding.message).toMatch(/DTO|fork\(\)|populate|import only/);
@@ -230,7 +235,7 @@ describe('processor discovery across a monorepo and in JSX', () => {
         'export class RecorderService implements ActivityRecorder {',
         '  constructor(private readonly em: EntityManager) {}',
         '  async record(event: string) {',
-        "    await this.em.persistAndFlush({ event });",
+        '    await this.em.persistAndFlush({ event });',
         '  }',
         '}',
       ].join('\n'),
@@ -257,10 +262,9 @@ describe('processor discovery across a monorepo and in JSX', () => {
         "import { renderWelcome } from './welcome.js';",
         "export const worker = new Worker('mail', async (job) => renderWelcome(job.data.user));",
       ].join('\n'),
-      'src/welcome.tsx': [
-        "import type { User } from './user.entity.js';",
-        'export function renderWelcome(user: User) { return <p>{user.name}</p>; }',
-      ].join('\n'),
+      'src/welcome.tsx': ["import type { User } from './user.entity.js';", 'export function renderWelcome(user: User) { return <p>{user.name}</p>; }'].join(
+        '\n',
+      ),
       'src/user.entity.ts': [
         "import { Entity, PrimaryKey, Property } from '@mikro-orm/core';",
         '@Entity() export class User { @PrimaryKey() id!: number; @Property() name!: string; }',

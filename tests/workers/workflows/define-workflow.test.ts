@@ -37,7 +37,11 @@ describe('defineWorkflow', () => {
     ['a name with capitals', { ...valid, name: 'Echo' }, 'workflow "Echo": the name must be lower-case letters, digits and dashes'],
     ['an empty name', { ...valid, name: '' }, 'workflow "": the name must be lower-case letters, digits and dashes'],
     ['no motivation type', { ...valid, motivationTypes: [] }, 'workflow "echo": it handles no motivation type'],
-    ['a motivation type no payload can have', { ...valid, motivationTypes: ['echo', 'Big Feelings'] }, 'workflow "echo": "Big Feelings" is not a motivation type (lower-case, like "curiosity")'],
+    [
+      'a motivation type no payload can have',
+      { ...valid, motivationTypes: ['echo', 'Big Feelings'] },
+      'workflow "echo": "Big Feelings" is not a motivation type (lower-case, like "curiosity")',
+    ],
     ['a run that is not a function', { ...valid, run: 'echo' }, 'workflow "echo": run is not a function'],
     [
       'an input reading fields the payload does not have',
@@ -88,9 +92,7 @@ describe('WorkflowRegistry', () => {
 
   it('refuses a motivation type claimed by two workflows, naming both', () => {
     const curious = defineWorkflow({ ...valid, name: 'my-curiosity', motivationTypes: ['echo-2', 'curiosity'] });
-    expect(() => new WorkflowRegistry([...builtInWorkflows, curious])).toThrow(
-      'motivation type "curiosity" is claimed by both "keywords" and "my-curiosity"',
-    );
+    expect(() => new WorkflowRegistry([...builtInWorkflows, curious])).toThrow('motivation type "curiosity" is claimed by both "keywords" and "my-curiosity"');
   });
 
   it('has the built-in workflows by default', () => {

@@ -47,8 +47,6 @@ describe('docs/workflows.md example: the digest workflow', () => {
 
   it('refuses a prompt too short to digest with an unrecoverable error', async () => {
     const context = taskContext({ generatedPrompt: 'Too short' });
-    await expect(runOnDto(digestWorkflow, context)).rejects.toThrow(
-      new WorkflowUnrecoverableError(`task ${context.taskId}: prompt too short to digest`),
-    );
+    await expect(runOnDto(digestWorkflow, context)).rejects.toThrow(new WorkflowUnrecoverableError(`task ${context.taskId}: prompt too short to digest`));
   });
 });

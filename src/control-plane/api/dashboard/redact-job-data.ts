@@ -32,9 +32,7 @@ export function createJobDataFormatter(options: RedactOptions): (data: unknown) 
   function visit(value: unknown, path: string[]): unknown {
     if (path.length > 0 && redacted(path)) return REDACTED;
     if (typeof value === 'string') {
-      return value.length > options.maxStringLength
-        ? `${value.slice(0, options.maxStringLength)}… [truncated: ${value.length} characters]`
-        : value;
+      return value.length > options.maxStringLength ? `${value.slice(0, options.maxStringLength)}… [truncated: ${value.length} characters]` : value;
     }
     if (value === null || typeof value !== 'object') return value;
     if (path.length >= maxDepth) return '[too deep to show]';

@@ -63,11 +63,13 @@ export function registerStateRoutes(app: FastifyInstance, { controlPlane }: ApiD
   app.get('/states', async (request) => {
     const query = parseInput(ListStatesQuery, request.query, 'query');
     const after = query.cursor ? decodeCursor(query.cursor, z.number().int().positive()) : null;
-    const rows = await controlPlane.em().find(
-      MotivationalState,
-      { ...(query.motivationType ? { motivationType: query.motivationType } : {}), ...afterCursor('createdAt', after) },
-      { orderBy: keysetOrder('createdAt'), limit: query.limit + 1 },
-    );
+    const rows = await controlPlane
+      .em()
+      .find(
+        MotivationalState,
+        { ...(query.motivationType ? { motivationType: query.motivationType } : {}), ...afterCursor('createdAt', after) },
+        { orderBy: keysetOrder('createdAt'), limit: query.limit + 1 },
+      );
     return toPage(rows, query.limit, (state) => [state.createdAt, state.id], stateView);
   });
 }

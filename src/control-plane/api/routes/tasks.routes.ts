@@ -38,9 +38,17 @@ export const SpawnBody = z
     /** Spawn even if the task has a run that is not finished. @defaultValue false */
     force: z.boolean().default(false),
     /** Start the run no earlier than this (ISO 8601); it is `delayed` until then. @defaultValue now */
-    runAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+    runAt: z.iso
+      .datetime({ offset: true })
+      .transform((v) => new Date(v))
+      .optional(),
     /** Start the run no earlier than this many ms from now. @defaultValue 0 */
-    delayMs: z.number().int().min(0).max(365 * 86_400_000).optional(),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(365 * 86_400_000)
+      .optional(),
   })
   .optional();
 
@@ -102,12 +110,19 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
   app.get('/tasks', async (request) => {
     const query = parseInput(ListTasksQuery, request.query, 'query');
     const after = query.cursor ? decodeCursor(query.cursor, z.uuid()) : null;
-    const rows = await controlPlane.em().find(
-      MotivationalTask,
-      { ...(query.stateId ? { motivationalState: query.stateId } : {}), ...afterCursor('createdAt', after) },
-      { populate: ['motivationalState'], orderBy: keysetOrder('createdAt'), limit: query.limit + 1 },
+    const rows = await controlPlane
+      .em()
+      .find(
+        MotivationalTask,
+        { ...(query.stateId ? { motivationalState: query.stateId } : {}), ...afterCursor('createdAt', after) },
+        { populate: ['motivationalState'], orderBy: keysetOrder('createdAt'), limit: query.limit + 1 },
+      );
+    return toPage(
+      rows,
+      query.limit,
+      (task) => [task.createdAt, task.id],
+      (task) => taskListView(task, task.motivationalState),
     );
-    return toPage(rows, query.limit, (task) => [task.createdAt, task.id], (task) => taskListView(task, task.motivationalState));
   });
 
   app.get('/tasks/:id', async (request) => {

@@ -79,7 +79,7 @@ function configContext(object: ts.ObjectLiteralExpression): string | undefined {
     }
     if (ts.isPropertyAssignment(parent) && parent.name.getText() === 'useFactory') viaFactory = true;
     else if (ts.isPropertyAssignment(parent)) return undefined;
-    if (ts.isSourceFile(parent) || ts.isBlock(parent) && !ts.isFunctionLike(parent.parent)) return undefined;
+    if (ts.isSourceFile(parent) || (ts.isBlock(parent) && !ts.isFunctionLike(parent.parent))) return undefined;
     node = parent;
   }
   return undefined;

@@ -37,12 +37,7 @@ export function checkOrmImportInWorker(context: ScanContext): Finding[] {
  * Returns the project files passed through (relative) ending with the
  * offending package or entity module, or undefined when the import is clean.
  */
-function ormChain(
-  context: ScanContext,
-  sourceFiles: ReadonlyMap<string, ts.SourceFile>,
-  fromFile: string,
-  specifier: string,
-): string[] | undefined {
+function ormChain(context: ScanContext, sourceFiles: ReadonlyMap<string, ts.SourceFile>, fromFile: string, specifier: string): string[] | undefined {
   const { project, entities } = context;
   const visited = new Set<string>([fromFile]);
   const queue: Array<{ fromFile: string; specifier: string; path: string[] }> = [{ fromFile, specifier, path: [] }];

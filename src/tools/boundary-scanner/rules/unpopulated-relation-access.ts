@@ -35,7 +35,17 @@ const EM_LOADS: Record<string, number> = { findOne: 2, findOneOrFail: 2, find: 2
 const REPOSITORY_LOADS: Record<string, number> = { findOne: 1, findOneOrFail: 1, find: 1, findAll: 0 };
 /** Members that are fine on an unloaded reference or collection (loading it, or writing without reading). */
 const SAFE_ON_UNLOADED = new Set([
-  'load', 'loadOrFail', 'init', 'isInitialized', 'loadItems', 'loadCount', 'matching', 'populated', 'toReference', 'add', 'remove',
+  'load',
+  'loadOrFail',
+  'init',
+  'isInitialized',
+  'loadItems',
+  'loadCount',
+  'matching',
+  'populated',
+  'toReference',
+  'add',
+  'remove',
 ]);
 
 type Populated = Set<string> | 'all';
@@ -186,11 +196,7 @@ function trackAccesses(
 
 /** `x!`, `(x)`, `x[0]` around a tracked identifier keep it the same value (or an element of it). */
 function isTransparent(parent: ts.Node, child: ts.Node): boolean {
-  return (
-    ts.isNonNullExpression(parent) ||
-    ts.isParenthesizedExpression(parent) ||
-    (ts.isElementAccessExpression(parent) && parent.expression === child)
-  );
+  return ts.isNonNullExpression(parent) || ts.isParenthesizedExpression(parent) || (ts.isElementAccessExpression(parent) && parent.expression === child);
 }
 
 function enclosingScope(node: ts.Node): ts.Node {

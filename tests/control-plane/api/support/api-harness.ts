@@ -20,7 +20,11 @@ export interface ApiResponse<T = any> {
 }
 
 export interface ApiClient {
-  request<T = any>(method: string, path: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string>; rawBody?: string }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string | null; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<ApiResponse<T>>;
 }
 
 export function apiClient(baseUrl: string, defaultToken: string | null = TEST_TOKEN): ApiClient {

@@ -30,7 +30,13 @@ export function taskContext(overrides: Partial<TaskSpawnContext> = {}): TaskSpaw
 export async function runOnDto<O>(workflow: WorkflowDefinition<any, O>, context: TaskSpawnContext): Promise<DtoRun<O>> {
   const wire: Record<string, unknown> = z.encode(TaskSpawnContext, context);
   const shape = (workflow.input as { shape?: Record<string, unknown> }).shape;
-  const projected = shape ? Object.fromEntries(Object.keys(shape).filter((k) => k in wire).map((k) => [k, wire[k]])) : wire;
+  const projected = shape
+    ? Object.fromEntries(
+        Object.keys(shape)
+          .filter((k) => k in wire)
+          .map((k) => [k, wire[k]]),
+      )
+    : wire;
   const input: unknown = workflow.input.parse(projected);
   const progress: number[] = [];
   const logs: DtoRun<O>['logs'] = [];
