@@ -152,8 +152,8 @@ type PropertyProblems<T extends object, Path extends string, Depth extends reado
 
 /** A required property that may hold `undefined` (`{ note: string | undefined }`, what `cond ? x : undefined` infers). */
 // `{} extends Pick<T, K>` is true exactly when K is optional: the empty object type is the point here.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type UndefinedProblem<T, K extends keyof T, Path extends string> =
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   {} extends Pick<T, K>
     ? never
     : IsAny<T[K]> extends true
