@@ -1,5 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
-import { NYX_ERROR } from '../shared/errors/nyx-error.js';
+import { NyxUnrecoverableError } from './nyx-unrecoverable-error.js';
 
 /**
  * A job's data is not a payload this worker can read (wrong envelope, unknown
@@ -7,14 +6,6 @@ import { NYX_ERROR } from '../shared/errors/nyx-error.js';
  * the job fails at once, without using up its remaining attempts, and its run
  * goes to the dead-letter queue with this message as the reason.
  */
-export class InvalidPayloadError extends UnrecoverableError {
+export class InvalidPayloadError extends NyxUnrecoverableError {
   readonly code = 'invalid_payload';
-  readonly kind = 'unrecoverable';
-  readonly [NYX_ERROR] = true as const;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message);
-    this.name = this.constructor.name;
-    if (options?.cause !== undefined) this.cause = options.cause;
-  }
 }

@@ -1,5 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
-import { NYX_ERROR } from '../shared/errors/nyx-error.js';
+import { NyxUnrecoverableError } from './nyx-unrecoverable-error.js';
 
 /**
  * A job came back from stalled-job recovery more often than
@@ -8,10 +7,8 @@ import { NYX_ERROR } from '../shared/errors/nyx-error.js';
  * what kills workers, so it is not run again: the run goes to the dead-letter
  * queue (reason `stalled too often`), without using up its attempts.
  */
-export class StalledTooOftenError extends UnrecoverableError {
+export class StalledTooOftenError extends NyxUnrecoverableError {
   readonly code = 'stalled_too_often';
-  readonly kind = 'unrecoverable';
-  readonly [NYX_ERROR] = true as const;
 
   constructor(
     readonly runId: string,
@@ -22,6 +19,5 @@ export class StalledTooOftenError extends UnrecoverableError {
       `job ${runId} stalled ${stalls} times (limit ${limit}): the workers running it died or blocked their event loop ` +
         'longer than the job lock (NYX_LOCK_DURATION_MS)',
     );
-    this.name = this.constructor.name;
   }
 }

@@ -1,5 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
-import { NYX_ERROR } from '../shared/errors/nyx-error.js';
+import { NyxUnrecoverableError } from './nyx-unrecoverable-error.js';
 
 /**
  * A workflow returned a result the control plane could never record: one
@@ -8,13 +7,10 @@ import { NYX_ERROR } from '../shared/errors/nyx-error.js';
  * result, so the run is dead at once (reason `unstorable result`) with a
  * dead letter, instead of its outcome failing in the recorder.
  */
-export class UnstorableResultError extends UnrecoverableError {
+export class UnstorableResultError extends NyxUnrecoverableError {
   readonly code = 'unstorable_result';
-  readonly kind = 'unrecoverable';
-  readonly [NYX_ERROR] = true as const;
 
   constructor(runId: string, workflow: string, problem: string) {
     super(`run ${runId}: workflow "${workflow}" returned a result that cannot be recorded: ${problem}`);
-    this.name = this.constructor.name;
   }
 }

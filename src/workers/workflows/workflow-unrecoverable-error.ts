@@ -1,5 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
-import { NYX_ERROR } from '../../shared/errors/nyx-error.js';
+import { NyxUnrecoverableError } from '../nyx-unrecoverable-error.js';
 
 /**
  * Thrown by a workflow to say "retrying cannot help": the run fails at once,
@@ -15,14 +14,6 @@ import { NYX_ERROR } from '../../shared/errors/nyx-error.js';
  * @example
  *   if (!account) throw new WorkflowUnrecoverableError(`account ${id} was deleted`);
  */
-export class WorkflowUnrecoverableError extends UnrecoverableError {
+export class WorkflowUnrecoverableError extends NyxUnrecoverableError {
   readonly code = 'workflow_unrecoverable';
-  readonly kind = 'unrecoverable';
-  readonly [NYX_ERROR] = true as const;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message);
-    this.name = this.constructor.name;
-    if (options?.cause !== undefined) this.cause = options.cause;
-  }
 }
