@@ -275,7 +275,11 @@ describe('hostile clients against nyx start (real process)', () => {
       const timer = setTimeout(() => reject(new Error(`not started: ${seen}`)), 60_000);
       const onData = (chunk: Buffer) => {
         seen = (seen + chunk.toString()).slice(-20_000);
-        const line = seen.split('\n').find((l) => l.includes('"control plane started"'));
+        // Only complete lines: a chunk may end in the middle of the one we want.
+        const line = seen
+          .split('\n')
+          .slice(0, -1)
+          .find((l) => l.startsWith('{') && l.includes('"control plane started"'));
         if (line) {
           clearTimeout(timer);
           resolve(JSON.parse(line).url);

@@ -74,7 +74,11 @@ describe('nyx start (real process)', () => {
         const timer = setTimeout(() => reject(new Error(`not started: ${seen}`)), 30_000);
         child.stdout!.on('data', (chunk: Buffer) => {
           seen += chunk.toString();
-          const line = seen.split('\n').find((l) => l.includes('"control plane started"'));
+          // Only complete lines: a chunk may end in the middle of the one we want.
+          const line = seen
+            .split('\n')
+            .slice(0, -1)
+            .find((l) => l.includes('"control plane started"'));
           if (line) {
             clearTimeout(timer);
             resolve(JSON.parse(line).url);

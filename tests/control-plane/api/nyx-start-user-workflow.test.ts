@@ -55,6 +55,7 @@ describe('nyx start + nyx worker with NYX_WORKFLOW_MODULES (real processes)', ()
         const line = service
           .output()
           .split('\n')
+          .slice(0, -1) // only complete lines: the output may end mid-line
           .find((l) => l.includes('"control plane started"'));
         if (!line && service.child.exitCode !== null) throw new Error(`nyx start exited ${service.child.exitCode}: ${service.output()}`);
         return line ? (JSON.parse(line) as { url: string }) : null;
