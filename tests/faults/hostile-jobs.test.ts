@@ -118,7 +118,8 @@ describe('hostile and malformed jobs', () => {
       });
       expect(letter.attemptsMade).toBe(1);
       if (hostile.payload !== undefined) expect(letter.payload).toEqual(hostile.payload);
-      expect(await (await h.workflows.getJob(jobId))!.getState()).toBe('failed');
+      // The letter is written before BullMQ moves the job to failed: wait for that move.
+      await waitFor(`the job of "${hostile.name}" to be failed`, async () => (await (await h.workflows.getJob(jobId))!.getState()) === 'failed', 30_000);
       if (hostile.handWrittenId) continue;
       // The run behind the job is dead after one attempt, with the same reason.
       await waitFor(`the run of "${hostile.name}" to be dead`, async () => (await h.run(jobId))?.status === 'dead');
