@@ -67,6 +67,9 @@ export async function buildWorkerRegistry(builtIn: readonly WorkflowDefinition[]
  * NYX_WORKFLOW_MODULES). A control plane that skipped the user modules would
  * refuse their tasks as `unknown_workflow` while the workers run them.
  */
-export function resolveWorkflowRegistry(workflowModules: readonly string[] | undefined): Promise<WorkflowRegistry> {
-  return buildWorkerRegistry(builtInWorkflows, workflowModules);
+export function resolveWorkflowRegistry(
+  workflowModules: readonly string[] | undefined,
+  extraWorkflows: readonly WorkflowDefinition[] = [],
+): Promise<WorkflowRegistry> {
+  return buildWorkerRegistry([...builtInWorkflows, ...extraWorkflows], workflowModules);
 }

@@ -8,9 +8,8 @@
  */
 import { loadWorkerConfig, type WorkerConfig } from '../shared/config/config.js';
 import { createLogger, type Logger } from '../shared/logging/logger.js';
-import { builtInWorkflows } from './workflows/registry.js';
 import type { WorkflowDefinition } from './workflows/workflow.js';
-import { buildWorkerRegistry } from './load-workflow-modules.js';
+import { resolveWorkflowRegistry } from './load-workflow-modules.js';
 import { startWorkerProcess, type WorkerHandle } from './worker-process.js';
 import { planWorkerQueues, type WorkerQueueSpec } from './worker-queues.js';
 
@@ -56,7 +55,7 @@ export interface RunningWorker {
 export async function startWorker(options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const config = options.config ?? loadWorkerConfig();
   const log = options.log ?? createLogger('nyx-worker', config.logLevel);
-  const registry = await buildWorkerRegistry([...builtInWorkflows, ...(options.workflows ?? [])], config.workflowModules);
+  const registry = await resolveWorkflowRegistry(config.workflowModules, options.workflows);
   const queues = planWorkerQueues(config, registry);
   const handle: WorkerHandle = startWorkerProcess({
     redisUrl: config.redisUrl,

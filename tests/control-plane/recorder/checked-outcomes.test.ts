@@ -24,7 +24,7 @@ import { writeIsolated } from '../../../src/control-plane/recorder/checked-outco
 import { ResultsRecorder } from '../../../src/control-plane/recorder/results-recorder.js';
 import { defaultRegistry } from '../../../src/workers/workflows/registry.js';
 import { dispatchByHand } from '../../faults/support/raw-jobs.js';
-import { silentLog } from '../../support/test-config.js';
+import { startTestRecorder } from './support/test-recorder.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../../support/test-redis.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -46,14 +46,7 @@ describe('checked outcomes', () => {
     results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
     deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
     metrics = new ServiceMetrics({ queues: new Map(), outboxLag: async () => ({ pending: 0, oldestPendingAgeMs: 0 }), processMetrics: false });
-    recorder = new ResultsRecorder({
-      em: () => orm.em.fork(),
-      connection: { url: SHARED_REDIS_URL },
-      prefix,
-      batchSize: 100,
-      lockDurationMs: 30_000,
-      stalledIntervalMs: 30_000,
-      log: silentLog,
+    recorder = startTestRecorder(orm, prefix, {
       maxAttempt: 5,
       maxOutcomeBytes: MAX_OUTCOME_BYTES,
       maxJobBytes: MAX_JOB_BYTES,
@@ -62,7 +55,6 @@ describe('checked outcomes', () => {
       },
       onChecked: metrics.observeChecked,
     });
-    recorder.start();
   });
 
   afterAll(async () => {

@@ -5,7 +5,6 @@
  * job failed and its run never recorded). Once PostgreSQL is back the run is
  * recorded. PostgreSQL is "down" behind a TCP proxy only this recorder uses.
  */
-import { CONFIG_DEFAULTS } from '../../../src/shared/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { openOrm, type Orm } from '../../../src/control-plane/db/orm.js';
@@ -15,7 +14,7 @@ import { WorkflowRun } from '../../../src/control-plane/entities/index.js';
 import { spawnTasks, type SpawnedRun } from '../../../src/producers/spawn-tasks.js';
 import { ResultsRecorder } from '../../../src/control-plane/recorder/results-recorder.js';
 import { defaultRegistry } from '../../../src/workers/workflows/registry.js';
-import { silentLog } from '../../support/test-config.js';
+import { startTestRecorder } from './support/test-recorder.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../../support/test-redis.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
@@ -43,16 +42,7 @@ describe('results recorder with PostgreSQL away', () => {
     proxied.port = String(proxy.port);
     proxiedOrm = await openOrm({ databaseUrl: proxied.toString() });
     results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    recorder = new ResultsRecorder({
-      em: () => proxiedOrm.em.fork(),
-      connection: { url: SHARED_REDIS_URL },
-      prefix,
-      batchSize: 100,
-      lockDurationMs: CONFIG_DEFAULTS.lockDurationMs,
-      stalledIntervalMs: CONFIG_DEFAULTS.stalledIntervalMs,
-      log: silentLog,
-    });
-    recorder.start();
+    recorder = startTestRecorder(proxiedOrm, prefix);
   });
 
   afterAll(async () => {

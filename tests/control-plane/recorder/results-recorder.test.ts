@@ -4,7 +4,6 @@
  * Redis and PostgreSQL. A batch with a bad entry still records the good ones,
  * and the job fails naming the bad entry.
  */
-import { CONFIG_DEFAULTS } from '../../../src/shared/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import type { Orm } from '../../../src/control-plane/db/orm.js';
@@ -14,7 +13,7 @@ import { WorkflowRun } from '../../../src/control-plane/entities/index.js';
 import { spawnTasks, type SpawnedRun } from '../../../src/producers/spawn-tasks.js';
 import { ResultsRecorder } from '../../../src/control-plane/recorder/results-recorder.js';
 import { defaultRegistry } from '../../../src/workers/workflows/registry.js';
-import { silentLog } from '../../support/test-config.js';
+import { startTestRecorder } from './support/test-recorder.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../../support/test-redis.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -35,17 +34,7 @@ describe('ResultsRecorder', () => {
     // Dispatched (queued) as the relay would: the recorder writes outcomes only for runs a worker can have.
     await dispatchByHand(orm.em.fork());
     results = new Queue(RESULTS_QUEUE, { connection: { url: SHARED_REDIS_URL }, prefix });
-    recorder = new ResultsRecorder({
-      em: () => orm.em.fork(),
-      connection: { url: SHARED_REDIS_URL },
-      prefix,
-      batchSize: 100,
-      lockDurationMs: CONFIG_DEFAULTS.lockDurationMs,
-      stalledIntervalMs: CONFIG_DEFAULTS.stalledIntervalMs,
-      log: silentLog,
-      onRecorded: (outcomes) => heard.push(...outcomes.map((o) => o.runId)),
-    });
-    recorder.start();
+    recorder = startTestRecorder(orm, prefix, { onRecorded: (outcomes) => heard.push(...outcomes.map((o) => o.runId)) });
   });
 
   afterAll(async () => {
