@@ -122,23 +122,23 @@ export async function readRunStates(em: SqlEntityManager, runIds: readonly strin
 }
 
 /**
- * Waits until no relay holds these runs' outbox rows. A fast worker's result
- * can arrive while the relay that sent its job has not committed yet (the
- * run is still `pending`): the relay locks the rows until it commits, so
+ * Waits until no relay holds these runs. A fast worker's result can arrive
+ * while the relay that sent its job has not committed yet (the run is still
+ * `pending`): the relay's claim locks the run rows until it commits, so
  * `FOR SHARE` returns once the run is `queued` (or the relay rolled back).
  */
 export async function waitForRelays(em: SqlEntityManager, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;
-  await em.execute(`select run_id from outbox_message where run_id = any(?::uuid[]) for share`, [`{${runIds.join(',')}}`]);
+  await em.execute(`select id from workflow_run where id = any(?::uuid[]) for share`, [`{${runIds.join(',')}}`]);
 }
 
-/** The payload of each run, from its outbox row (for the dead letters the recorder writes). */
+/** The payload of each run that still holds one (for the dead letters the recorder writes). */
 export async function readPayloads(em: SqlEntityManager, runIds: readonly string[]): Promise<Map<string, unknown>> {
   if (runIds.length === 0) return new Map();
-  const rows = await em.execute<{ run_id: string; payload: unknown }[]>(`select run_id, payload from outbox_message where run_id = any(?::uuid[])`, [
+  const rows = await em.execute<{ id: string; payload: unknown }[]>(`select id, payload from workflow_run where id = any(?::uuid[]) and payload is not null`, [
     `{${runIds.join(',')}}`,
   ]);
-  return new Map(rows.map((row) => [String(row.run_id), typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload]));
+  return new Map(rows.map((row) => [String(row.id), typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload]));
 }
 
 export interface QuarantineEntry {

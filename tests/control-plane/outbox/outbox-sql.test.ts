@@ -15,6 +15,7 @@ import { recordCheckedOutcomes } from '../../../src/control-plane/recorder/check
 import { recordOutcomes } from '../../../src/control-plane/recorder/record-outcomes-sql.js';
 import { defaultRegistry } from '../../../src/workers/workflows/registry.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
+import { readOutbox } from '../../support/outbox-rows.js';
 
 describe('outbox SQL', () => {
   let db: TestDatabase;
@@ -79,7 +80,7 @@ describe('outbox SQL', () => {
     expect(stored.queuedAt?.toISOString()).toBe(at.toISOString());
   });
 
-  it('prunes dispatched rows only of final runs: a run not final keeps the payload the reconciler re-sends', async () => {
+  it('prunes the payloads only of final runs: a run not final keeps the payload the reconciler re-sends', async () => {
     const taskIds = await seedTasks(orm.em.fork(), { tasks: 2 });
     const [done, waiting] = await spawnTasks(orm.em.fork(), taskIds, options);
     await orm.em.fork().transactional(async (tx) => {
@@ -88,9 +89,10 @@ describe('outbox SQL', () => {
     });
     await orm.em.fork().execute(`update workflow_run set status = 'completed' where id = ?`, [done!.runId]);
     expect(await pruneDispatched(orm.em.fork(), new Date())).toBeGreaterThanOrEqual(1);
-    const left = await orm.em
-      .fork()
-      .execute<{ run_id: string }[]>(`select run_id from outbox_message where run_id = any(?::uuid[])`, [`{${done!.runId},${waiting!.runId}}`]);
-    expect(left.map((row) => row.run_id)).toEqual([waiting!.runId]);
+    const rows = await readOutbox(orm.em.fork(), [done!.runId, waiting!.runId]);
+    expect(rows.filter((row) => row.payload !== null).map((row) => row.runId)).toEqual([waiting!.runId]);
+    // The run itself stays: only what it carried for the relay goes.
+    expect(rows.map((row) => row.runId).sort()).toEqual([done!.runId, waiting!.runId].sort());
+    expect(await pruneDispatched(orm.em.fork(), new Date())).toBe(0);
   });
 });
