@@ -1,7 +1,7 @@
 /**
  * The outbox's hot-path SQL against real PostgreSQL: the one-statement spawn
  * write keeps spawn order and payloads intact, the claim returns the oldest
- * rows in order, and marking dispatched gives every run its `queued_at` —
+ * rows in order and skips the rows another relay holds, and marking dispatched gives every run its `queued_at` —
  * also a run whose result was recorded before the relay's commit (a fast
  * worker), which keeps its final status.
  */
@@ -44,6 +44,33 @@ describe('outbox SQL', () => {
     expect(claimed.map((row) => (row.payload as { data: { taskId: string } }).data.taskId)).toEqual(taskIds);
     const stored = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
     expect(stored.map((run) => [run.status, run.queuedAt?.toISOString()])).toEqual(runs.map(() => ['queued', at.toISOString()]));
+  });
+
+  it('two relays claiming at once get disjoint batches in order, and together every run', async () => {
+    const taskIds = await seedTasks(orm.em.fork(), { tasks: 25 });
+    const runs = (await spawnTasks(orm.em.fork(), taskIds, options)).map((run) => run.runId);
+    const at = new Date();
+    let second: string[] = [];
+    const first = await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx, 10);
+      // While the first relay holds its rows, a second one (its own connection) skips them.
+      second = await orm.em.fork().transactional(async (tx2) => {
+        const other = await claimOutboxBatch(tx2, 10);
+        await markDispatched(tx2, other, at);
+        return other.map((row) => row.runId);
+      });
+      await markDispatched(tx, rows, at);
+      return rows.map((row) => row.runId);
+    });
+    const rest = await orm.em.fork().transactional(async (tx) => {
+      const rows = await claimOutboxBatch(tx, 100);
+      await markDispatched(tx, rows, at);
+      return rows.map((row) => row.runId);
+    });
+    expect(first).toEqual(runs.slice(0, 10));
+    expect(second).toEqual(runs.slice(10, 20));
+    expect(rest).toEqual(runs.slice(20));
+    expect((await readOutbox(orm.em.fork(), runs)).every((row) => row.dispatchedAt !== null)).toBe(true);
   });
 
   it('gives a run recorded before the relay commits its queued_at and keeps it completed', async () => {
