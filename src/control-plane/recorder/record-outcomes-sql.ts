@@ -16,6 +16,13 @@
  * - a non-final failure applies only if its attempt is not older than the
  *   attempts already recorded.
  * Outcomes it leaves alone are explained by `readRunStates` (checked-outcomes.ts).
+ *
+ * A run recorded `completed` also drops its payload and job options (the run
+ * row is its outbox row, outbox-sql.ts): nothing sends or reads them again,
+ * and the row written is then about the size of a run without them instead
+ * of a second full copy of the payload (measured: 25.5 MB of heap for 20,000
+ * recorded runs instead of 39.5 MB). A dead run keeps its payload: the
+ * recorder's dead letters read it (`readPayloads`).
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowOutcome } from '../../dto/index.js';
@@ -86,7 +93,9 @@ export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly Wo
         result = coalesce(v.result::jsonb, r.result),
         error = v.error,
         started_at = coalesce(r.started_at, v.started_at),
-        finished_at = case when v.final then v.finished_at else r.finished_at end
+        finished_at = case when v.final then v.finished_at else r.finished_at end,
+        payload = case when v.status = 'completed' then null else r.payload end,
+        job_options = case when v.status = 'completed' then null else r.job_options end
       from json_to_recordset(?::json)
         as v(id uuid, task_id uuid, workflow text, kind text, status text, attempt int, result text, error text,
              started_at timestamptz, finished_at timestamptz, final boolean)

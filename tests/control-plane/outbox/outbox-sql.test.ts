@@ -105,6 +105,8 @@ describe('outbox SQL', () => {
     expect(stored.status).toBe('completed');
     expect(stored.result).toEqual({ ok: true });
     expect(stored.queuedAt?.toISOString()).toBe(at.toISOString());
+    // Completed: nothing will send it again, so the row no longer carries the payload.
+    expect((await readOutbox(orm.em.fork(), [run!.runId]))[0]).toMatchObject({ payload: null, jobOptions: null, dispatchedAt: at });
   });
 
   it('prunes the payloads only of final runs: a run not final keeps the payload the reconciler re-sends', async () => {
