@@ -231,7 +231,8 @@ export async function readOutboxLag(em: SqlEntityManager): Promise<OutboxLag> {
 
 /**
  * Drops the payload (and job options) of final runs dispatched before
- * `before`; returns how many. The run row stays (it is the run's record);
+ * `before` — dead, failed or cancelled ones: a completed run dropped its own
+ * when it was recorded (record-outcomes-sql.ts); returns how many. The run row stays (it is the run's record);
  * what made the outbox grow — the payload — goes, so the table holds a
  * payload only for runs of the retention window and for runs that are not
  * final, whatever their age: those keep it for the reconciler, which re-sends
