@@ -45,6 +45,7 @@ export interface NewRun {
   runAt?: Date | null;
 }
 
+/** What a run's job is made of; stored on the run row (`runId`'s). */
 export interface NewOutboxMessage {
   runId: string;
   queue: string;
@@ -52,6 +53,7 @@ export interface NewOutboxMessage {
   /** The payload envelope, already serialized (the producer measured its size on this text). */
   payloadJson: string;
   priority: number;
+  /** When the message was written. Not stored: a spawned run keeps its `enqueuedAt`, a redriven one its first. */
   createdAt: Date;
   /** The workflow's attempts/backoff (null: the relay's defaults). */
   jobOptions?: RunJobPolicy | null;
