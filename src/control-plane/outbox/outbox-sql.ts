@@ -7,7 +7,11 @@
  * `dispatched_at` is null while the relay has still to send the run, and
  * `dispatch_seq` (a sequence, in spawn order) is the order it sends them in.
  * So a run costs three row versions (spawn, relay, recorder) where a run and
- * a separate outbox row cost five.
+ * a separate outbox row cost five. Every writer keeps "undispatched ⇒ has a
+ * payload": the spawn and a redrive write one, the reconciler makes only
+ * runs with a payload undispatched, the recorder marks a run it records
+ * `completed` dispatched as it drops the payload, and the prune drops only
+ * payloads of dispatched runs.
  *
  * Locking: `claimOutboxBatch` takes row locks with `FOR UPDATE SKIP LOCKED`,
  * so relays in several processes each claim a different batch and never wait

@@ -21,8 +21,12 @@
  * row is its outbox row, outbox-sql.ts): nothing sends or reads them again,
  * and the row written is then about the size of a run without them instead
  * of a second full copy of the payload (measured: 25.5 MB of heap for 20,000
- * recorded runs instead of 39.5 MB). A dead run keeps its payload: the
- * recorder's dead letters read it (`readPayloads`).
+ * recorded runs instead of 39.5 MB). It also counts as dispatched from then
+ * on: a re-send the reconciler had queued for it (its job looked lost, then
+ * its result arrived) is dropped instead of sending a job without a payload.
+ * A relay that holds the run (it claimed it, payload included) makes this
+ * UPDATE wait for its commit. A dead run keeps its payload: the recorder's
+ * dead letters read it (`readPayloads`).
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowOutcome } from '../../dto/index.js';
@@ -95,7 +99,8 @@ export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly Wo
         started_at = coalesce(r.started_at, v.started_at),
         finished_at = case when v.final then v.finished_at else r.finished_at end,
         payload = case when v.status = 'completed' then null else r.payload end,
-        job_options = case when v.status = 'completed' then null else r.job_options end
+        job_options = case when v.status = 'completed' then null else r.job_options end,
+        dispatched_at = case when v.status = 'completed' then coalesce(r.dispatched_at, now()) else r.dispatched_at end
       from json_to_recordset(?::json)
         as v(id uuid, task_id uuid, workflow text, kind text, status text, attempt int, result text, error text,
              started_at timestamptz, finished_at timestamptz, final boolean)

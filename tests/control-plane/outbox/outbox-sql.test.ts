@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Orm } from '../../../src/control-plane/db/orm.js';
 import { seedTasks } from '../../../src/tools/demo/seed.js';
 import { WorkflowRun } from '../../../src/control-plane/entities/index.js';
-import { claimOutboxBatch, markDispatched, pruneDispatched } from '../../../src/control-plane/outbox/outbox-sql.js';
+import { claimOutboxBatch, markDispatched, pruneDispatched, readOutboxLag } from '../../../src/control-plane/outbox/outbox-sql.js';
+import { resendRuns } from '../../../src/control-plane/outbox/reconcile-sql.js';
 import { spawnTasks } from '../../../src/producers/spawn-tasks.js';
 import { recordCheckedOutcomes } from '../../../src/control-plane/recorder/checked-outcomes.js';
 import { recordOutcomes } from '../../../src/control-plane/recorder/record-outcomes-sql.js';
@@ -107,6 +108,29 @@ describe('outbox SQL', () => {
     expect(stored.queuedAt?.toISOString()).toBe(at.toISOString());
     // Completed: nothing will send it again, so the row no longer carries the payload.
     expect((await readOutbox(orm.em.fork(), [run!.runId]))[0]).toMatchObject({ payload: null, jobOptions: null, dispatchedAt: at });
+  });
+
+  it('drops a re-send the reconciler queued for a run that is then recorded completed', async () => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const [run] = await spawnTasks(orm.em.fork(), [taskId!], options);
+    await orm.em.fork().transactional(async (tx) => markDispatched(tx, await claimOutboxBatch(tx, 100), new Date()));
+    // Its job looked lost: back into the outbox. Then its result arrives after all.
+    expect(await resendRuns(orm.em.fork(), [run!.runId])).toEqual([run!.runId]);
+    const now = new Date();
+    const outcome = {
+      kind: 'completed' as const,
+      runId: run!.runId,
+      taskId: taskId!,
+      workflow: run!.workflow,
+      attempt: 1,
+      startedAt: now,
+      finishedAt: now,
+      output: {},
+    };
+    expect(await recordOutcomes(orm.em.fork(), [outcome])).toEqual([run!.runId]);
+    // Nothing is left to send: no job without a payload, no pending row in the lag.
+    expect(await orm.em.fork().transactional((tx) => claimOutboxBatch(tx, 100))).toEqual([]);
+    expect((await readOutboxLag(orm.em.fork())).pending).toBe(0);
   });
 
   it('prunes the payloads only of final runs: a run not final keeps the payload the reconciler re-sends', async () => {
