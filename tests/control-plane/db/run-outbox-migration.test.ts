@@ -69,7 +69,7 @@ describe('Migration20261202110000_run_outbox', () => {
     await message(10, sent!, `now() - interval '50 minutes', null, null`);
     await em.execute(`select setval('outbox_message_id_seq', 13)`);
 
-    expect(await migrateUp(orm)).toEqual(['Migration20261202110000_run_outbox']);
+    expect((await orm.migrator.up({ to: 'Migration20261202110000_run_outbox' })).map((m) => m.name)).toEqual(['Migration20261202110000_run_outbox']);
     const [table] = await orm.em.fork().execute<{ exists: boolean }[]>(`select to_regclass('outbox_message') is not null as exists`);
     expect(table!.exists).toBe(false);
 
