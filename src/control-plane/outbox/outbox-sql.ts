@@ -24,6 +24,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { RunJobPolicy } from '../../dto/index.js';
 import { FINAL_RUN_STATUSES_SQL } from '../../dto/run-status.js';
+import { statementWithJson } from '../db/sql-literal.js';
 import { pgArrayLiteral } from './pg-array.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';
@@ -74,30 +75,28 @@ export const SPAWN_WRITE_CHUNK = 5_000;
 const OUTBOX_NOTIFY = `select pg_notify('${OUTBOX_CHANNEL}', '')`;
 
 /**
- * Spawned runs with their outbox content in the JSON form the spawn's INSERT
- * reads: `runs[i]` goes with `messages[i]` (same run id).
+ * Spawned runs with their outbox content in the form the spawn's INSERT
+ * reads as JSON: `runs[i]` goes with `messages[i]` (same run id).
  */
-function spawnRowsJson(runs: readonly NewRun[], messages: readonly NewOutboxMessage[]): string {
-  return JSON.stringify(
-    runs.map((run, i) => {
-      const m = messages[i]!;
-      if (m.runId !== run.id) throw new Error(`insertSpawnedRuns: message ${i} is for run ${m.runId}, not ${run.id}`);
-      const runAt = run.runAt ?? m.runAt ?? null;
-      return {
-        id: run.id,
-        task_id: run.taskId,
-        workflow: run.workflow,
-        payload_version: run.payloadVersion,
-        enqueued_at: run.enqueuedAt.toISOString(),
-        run_at: runAt ? runAt.toISOString() : null,
-        queue: m.queue,
-        job_name: m.jobName,
-        payload: m.payloadJson,
-        priority: m.priority,
-        job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
-      };
-    }),
-  );
+function spawnRows(runs: readonly NewRun[], messages: readonly NewOutboxMessage[]): object[] {
+  return runs.map((run, i) => {
+    const m = messages[i]!;
+    if (m.runId !== run.id) throw new Error(`insertSpawnedRuns: message ${i} is for run ${m.runId}, not ${run.id}`);
+    const runAt = run.runAt ?? m.runAt ?? null;
+    return {
+      id: run.id,
+      task_id: run.taskId,
+      workflow: run.workflow,
+      payload_version: run.payloadVersion,
+      enqueued_at: run.enqueuedAt.toISOString(),
+      run_at: runAt ? runAt.toISOString() : null,
+      queue: m.queue,
+      job_name: m.jobName,
+      payload: m.payloadJson,
+      priority: m.priority,
+      job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
+    };
+  });
 }
 
 /**
@@ -111,24 +110,25 @@ function spawnRowsJson(runs: readonly NewRun[], messages: readonly NewOutboxMess
  * jobs are relayed in spawn order.
  *
  * Why not `insertMany`: the ORM builds and escapes every value of every row
- * (17 per run); here PostgreSQL parses one JSON document. Payloads come
- * already serialized and travel as JSON strings (cast to jsonb in SQL), so
- * no payload is serialized twice.
+ * (17 per run); here PostgreSQL parses one JSON document, inlined as a
+ * literal. Payloads come already serialized and travel as JSON strings (cast
+ * to jsonb in SQL), so no payload is parsed again in Node.
  */
 export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly NewRun[], messages: readonly NewOutboxMessage[]): Promise<void> {
   if (runs.length !== messages.length) throw new Error(`insertSpawnedRuns: ${runs.length} runs but ${messages.length} outbox messages`);
   for (let i = 0; i < runs.length; i += SPAWN_WRITE_CHUNK) {
     const last = i + SPAWN_WRITE_CHUNK >= runs.length;
-    const insert = `insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options)
+    const insert = `insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, dispatched_at)
          select id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at,
-                queue, job_name, payload::jsonb, priority, job_options::jsonb
+                queue, job_name, payload::jsonb, priority, job_options::jsonb, null
            from rows from (json_to_recordset(?::json)
                 as (id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz,
                     queue text, job_name text, payload text, priority int, job_options text))
                 with ordinality as r(id, task_id, workflow, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, ord)
           order by ord`;
-    const rows = spawnRowsJson(runs.slice(i, i + SPAWN_WRITE_CHUNK), messages.slice(i, i + SPAWN_WRITE_CHUNK));
-    await em.execute(last ? `with new_runs as (${insert}) ${OUTBOX_NOTIFY}` : insert, [rows]);
+    const rows = spawnRows(runs.slice(i, i + SPAWN_WRITE_CHUNK), messages.slice(i, i + SPAWN_WRITE_CHUNK));
+    // The rows are inlined as one JSON literal (sql-literal.ts): MikroORM would escape the parameter a character at a time.
+    await em.execute(statementWithJson(last ? `with new_runs as (${insert}) ${OUTBOX_NOTIFY}` : insert, [rows]));
   }
 }
 

@@ -5,6 +5,7 @@
  * also a run whose result was recorded before the relay's commit (a fast
  * worker), which keeps its final status.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Orm } from '../../../src/control-plane/db/orm.js';
 import { seedTasks } from '../../../src/tools/demo/seed.js';
@@ -131,6 +132,21 @@ describe('outbox SQL', () => {
     // Nothing is left to send: no job without a payload, no pending row in the lag.
     expect(await orm.em.fork().transactional((tx) => claimOutboxBatch(tx, 100))).toEqual([]);
     expect((await readOutboxLag(orm.em.fork())).pending).toBe(0);
+  });
+
+  it('never takes a run row written by other means for one to send: undispatched needs a payload', async () => {
+    const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
+    const runId = randomUUID();
+    await orm.em
+      .fork()
+      .execute(`insert into workflow_run (id, task_id, workflow, status, payload_version, enqueued_at) values (?, ?, 'noop', 'pending', 2, now())`, [
+        runId,
+        taskId,
+      ]);
+    expect(await orm.em.fork().transactional((tx) => claimOutboxBatch(tx, 100))).toEqual([]);
+    await expect(orm.em.fork().execute(`update workflow_run set dispatched_at = null where id = ?`, [runId])).rejects.toThrow(
+      /workflow_run_undispatched_has_payload_check/,
+    );
   });
 
   it('prunes the payloads only of final runs: a run not final keeps the payload the reconciler re-sends', async () => {

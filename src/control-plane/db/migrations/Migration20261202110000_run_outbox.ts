@@ -9,6 +9,9 @@ import { Migration } from '@mikro-orm/migrations';
  * are copied onto their runs (keeping their ids as `dispatch_seq`, so they go
  * out before anything spawned later), then the table is dropped. A run whose
  * outbox row was already pruned has no payload and counts as dispatched.
+ * "Undispatched ⇒ has a payload" is a CHECK, and `dispatched_at` defaults to
+ * now(): a run row written by anything but the spawn (which writes null
+ * explicitly, with the payload) is never taken for one to send.
  *
  * Indexes: `workflow_run_undispatched_index` is what the relay's claim scans
  * (in order, stopping after its batch); `workflow_run_payload_kept_index` is
@@ -28,6 +31,10 @@ export class Migration20261202110000_run_outbox extends Migration {
     );
     this.addSql(`select setval('"workflow_run_dispatch_seq_seq"', coalesce((select max("id") from "outbox_message"), 0) + 1, false);`);
     this.addSql(`alter table "workflow_run" alter column "dispatch_seq" set default nextval('"workflow_run_dispatch_seq_seq"');`);
+    this.addSql(`alter table "workflow_run" alter column "dispatched_at" set default now();`);
+    this.addSql(
+      `alter table "workflow_run" add constraint "workflow_run_undispatched_has_payload_check" check ("dispatched_at" is not null or ("payload" is not null and "queue" is not null and "job_name" is not null));`,
+    );
     this.addSql(`create index "workflow_run_undispatched_index" on "workflow_run" ("dispatch_seq") where "dispatched_at" is null;`);
     this.addSql(`create index "workflow_run_payload_kept_index" on "workflow_run" ("dispatched_at") where "payload" is not null;`);
     this.addSql(`drop table "outbox_message";`);
