@@ -37,6 +37,12 @@ export interface BenchSettings {
   repeat: number;
 }
 
+/** A phase asked for that could not run, and why. */
+export interface SkippedPhase {
+  phase: PhaseName;
+  reason: string;
+}
+
 /** One pass over the phases. */
 export interface Repetition {
   A?: PhaseResult;
@@ -88,6 +94,8 @@ export interface BenchReport {
   ratio: number | null;
   /** Per phase: median, spread, CPU per run, statements, round trips, RSS. */
   summary: PhaseSummary[];
+  /** Phases asked for that could not run. */
+  skipped: SkippedPhase[];
   /** Every repetition in full, when there was more than one. */
   repetitions?: Repetition[];
   /** Largest resident memory of a real nyx worker process at the end of phase B, in MB. */
@@ -119,6 +127,7 @@ export function buildBenchReport(input: {
   settings: BenchSettings;
   repetitions: Repetition[];
   controlPlane: ProcessRss;
+  skipped: SkippedPhase[];
 }): BenchReport {
   const { repetitions } = input;
   const summary: PhaseSummary[] = [];
@@ -155,6 +164,7 @@ export function buildBenchReport(input: {
     peers: PEER_PHASES.flatMap((phase) => (medians[phase] ? [medians[phase] as PeerPhaseResult] : [])),
     ratio: bOverA ? bOverA.median : null,
     summary,
+    skipped: input.skipped,
     ...(repetitions.length > 1 ? { repetitions } : {}),
     workerRssMb: full?.workerRssMb ?? null,
     controlPlaneRssMb: input.controlPlane.rssMb,
@@ -216,6 +226,7 @@ export function formatBenchReport(report: BenchReport): string {
   }
   parts.push(formatPhaseSummary(report));
   for (const peer of report.peers) parts.push(`${peer.phase}: ${peer.description}`);
+  for (const { phase, reason } of report.skipped) parts.push(`${phase} skipped: ${reason}`);
   const setup =
     `${settings.tasks} tasks, ${settings.workers} worker processes × concurrency ${settings.concurrency}, ` +
     `spawn/addBulk batches of ${settings.batchSize}, relay batch ${settings.relayBatch}, recorder batch ${settings.recorderBatch}, ` +

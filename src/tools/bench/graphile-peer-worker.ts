@@ -14,7 +14,7 @@
 import { run, type Task } from 'graphile-worker';
 import { openTaskSpawnEnvelope } from '../../dto/index.js';
 import { graphileRunnerOptions, GRAPHILE_TASK, type GraphileVariant } from './graphile-settings.js';
-import { quietGraphileLogger } from './peer-database.js';
+import { quietGraphileLogger } from './graphile-logger.js';
 
 const variant = process.argv[2] as GraphileVariant | undefined;
 const connectionString = process.env.NYX_BENCH_PEER_DATABASE_URL;

@@ -17,11 +17,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import { wrapTaskSpawnContext, type TaskSpawnContext } from '../../dto/index.js';
 import { siblingEntry } from '../demo/worker-pool.js';
 import type { PeerPhaseResult, ProgressFn } from './bench-types.js';
 import { CpuMeter } from './cpu-usage.js';
+import { quietGraphileLogger } from './graphile-logger.js';
 import { describeGraphile, GRAPHILE_TASK, type GraphileVariant } from './graphile-settings.js';
 import { round } from './latency-stats.js';
 import type { PeerSchemas } from './peer-database.js';
@@ -63,6 +65,11 @@ interface TaskRow {
 const SELECT_TASKS =
   'select t.id, t.generated_prompt, t.task_priority, t.arbitration_score, t.metadata, t.created_at, s.motivation_type, s.intensity ' +
   'from motivational_task t join motivational_state s on s.id = t.motivational_state_id where t.id = any($1::uuid[])';
+
+/** graphile-worker's own schema in the bench's database, installed by its own migrations. */
+export async function installGraphileSchema(databaseUrl: string, schemas: PeerSchemas): Promise<void> {
+  await runMigrations({ connectionString: databaseUrl, schema: schemas.graphile, logger: quietGraphileLogger });
+}
 
 export async function runGraphilePhase(options: GraphilePhaseOptions): Promise<PeerPhaseResult> {
   const { taskIds, batchSize, schemas } = options;

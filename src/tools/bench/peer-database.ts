@@ -5,14 +5,15 @@
  * and graphile-worker's own schema, installed by its own migrations
  * (`runMigrations`). Both names are unique per bench run, so a bench on
  * DATABASE_URL touches nothing else, and both schemas are dropped
- * afterwards.
+ * afterwards. graphile-worker is a dev dependency: this module does not
+ * import it (graphile.bench.ts does, and the bench loads that one only when
+ * a G phase runs), so `nyx bench` of an installed package still loads.
  *
  * Between phases the bench resets the tables a phase wrote (TRUNCATE on the
  * peers' tables and, on the throwaway database, on nyx's run and outbox
  * tables) and runs VACUUM ANALYZE, so that one phase's dead rows, stale
  * statistics or pending autovacuum do not land on the next one.
  */
-import { Logger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 
 export interface PeerSchemas {
@@ -27,11 +28,6 @@ export function peerSchemas(prefix: string): PeerSchemas {
   return { peers: `${id}_peers`, graphile: `${id}_graphile_worker` };
 }
 
-/** graphile-worker logs info lines on the console by default: the bench keeps stdout for its report. */
-export const quietGraphileLogger = new Logger((scope) => (level, message) => {
-  if (level === 'error') console.error(`graphile-worker${scope.label ? ` ${scope.label}` : ''}: ${message}`);
-});
-
 export async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -42,8 +38,8 @@ export async function withClient<T>(databaseUrl: string, work: (client: pg.Clien
   }
 }
 
-/** Creates the peers' schema and table, and graphile-worker's schema through its migrations. */
-export async function installPeerSchemas(databaseUrl: string, schemas: PeerSchemas): Promise<void> {
+/** Creates the peers' schema and its run table (graphile-worker's schema: installGraphileSchema in graphile.bench.ts). */
+export async function installPeerSchema(databaseUrl: string, schemas: PeerSchemas): Promise<void> {
   await withClient(databaseUrl, async (client) => {
     await client.query(`create schema "${schemas.peers}"`);
     await client.query(
@@ -53,7 +49,6 @@ export async function installPeerSchemas(databaseUrl: string, schemas: PeerSchem
     await client.query(`create index on "${schemas.peers}".peer_run (task_id)`);
     await client.query(`create index on "${schemas.peers}".peer_run (status)`);
   });
-  await runMigrations({ connectionString: databaseUrl, schema: schemas.graphile, logger: quietGraphileLogger });
 }
 
 export async function dropPeerSchemas(databaseUrl: string, schemas: PeerSchemas): Promise<void> {
@@ -69,14 +64,16 @@ export async function dropPeerSchemas(databaseUrl: string, schemas: PeerSchemas)
  * tables are left to deleteBenchRows at the end (their rows are few enough
  * per phase to leave; TRUNCATE would take other users' rows).
  */
-export async function resetBetweenPhases(databaseUrl: string, schemas: PeerSchemas | null, throwaway: boolean): Promise<void> {
+export async function resetBetweenPhases(databaseUrl: string, schemas: PeerSchemas | null, graphileInstalled: boolean, throwaway: boolean): Promise<void> {
   await withClient(databaseUrl, async (client) => {
     const tables: string[] = [];
     if (throwaway) tables.push('workflow_run', 'outbox_message');
-    if (schemas) tables.push(`"${schemas.peers}".peer_run`, `"${schemas.graphile}"._private_jobs`);
+    if (schemas) tables.push(`"${schemas.peers}".peer_run`);
+    if (schemas && graphileInstalled) tables.push(`"${schemas.graphile}"._private_jobs`);
     if (tables.length > 0) await client.query(`truncate ${tables.join(', ')} cascade`);
     const vacuumed = ['workflow_run', 'outbox_message', 'motivational_task', 'motivational_state'];
-    if (schemas) vacuumed.push(`"${schemas.peers}".peer_run`, `"${schemas.graphile}"._private_jobs`);
+    if (schemas) vacuumed.push(`"${schemas.peers}".peer_run`);
+    if (schemas && graphileInstalled) vacuumed.push(`"${schemas.graphile}"._private_jobs`);
     await client.query(`vacuum analyze ${vacuumed.join(', ')}`);
   });
 }

@@ -24,12 +24,11 @@ import { describeMachine } from './bench-machine.js';
 import { BENCH_MOTIVATION_TYPE } from './bench-payload.js';
 import { BenchProgress } from './bench-progress.js';
 import { benchPrefix, deleteBenchKeys } from './bench-redis.js';
-import { buildBenchReport, type BenchReport, type Repetition } from './bench-report.js';
+import { buildBenchReport, type BenchReport, type Repetition, type SkippedPhase } from './bench-report.js';
 import { PEER_PHASES, PHASES, type PhaseName } from './bench-types.js';
 import { runFullPhase } from './full-path.bench.js';
-import { runGraphilePhase } from './graphile.bench.js';
 import { runHandGluePhase } from './hand-glue.bench.js';
-import { dropPeerSchemas, installPeerSchemas, peerSchemas, resetBetweenPhases } from './peer-database.js';
+import { dropPeerSchemas, installPeerSchema, peerSchemas, resetBetweenPhases } from './peer-database.js';
 import { ownRss, type ProcessRss } from './process-rss.js';
 import { runRawPhase } from './raw-bullmq.bench.js';
 import { RedisRoundTripCounter, redisPort } from './redis-round-trips.js';
@@ -78,7 +77,15 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
   const redisUrl = config.redisUrl;
   const redis = new RedisConnectionFactory(redisUrl);
   if (redis.topology.kind !== 'single') throw new UnsupportedBenchRedisError(redis.topology.kind);
-  const phases = PHASES.filter((phase) => options.phases.includes(phase));
+  const skipped: SkippedPhase[] = [];
+  let phases = PHASES.filter((phase) => options.phases.includes(phase));
+  // graphile-worker is a dev dependency: without it (an installed package) the G phases are skipped, and the report says so.
+  const graphile = phases.some((phase) => phase.startsWith('G-')) ? await loadGraphileBench() : null;
+  if (graphile && !graphile.ok) {
+    for (const phase of phases.filter((p) => p.startsWith('G-'))) skipped.push({ phase, reason: graphile.reason });
+    phases = phases.filter((p) => !p.startsWith('G-'));
+  }
+  const graphileBench = graphile?.ok ? graphile.module : null;
   const startedAt = new Date();
   const deadline = startedAt.getTime() + options.timeoutMs;
   const prefix = benchPrefix();
@@ -99,7 +106,8 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
     seeded = await seedTasks(orm.em.fork(), { tasks: options.tasks + options.idleSamples, motivationTypes: [BENCH_MOTIVATION_TYPE] });
     if (schemas) {
       schemasInstalled = true;
-      await installPeerSchemas(db.url, schemas);
+      await installPeerSchema(db.url, schemas);
+      if (graphileBench) await graphileBench.installGraphileSchema(db.url, schemas);
     }
     roundTrips.install();
     const databaseName = new URL(db.url).pathname.slice(1);
@@ -122,7 +130,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
       const label = (phase: string) => (options.repeat > 1 ? `${phase} (${rep + 1}/${options.repeat})` : phase);
       for (const phase of phases) {
         // Each phase starts from the same state: no rows or keys of the one before, fresh statistics.
-        await resetBetweenPhases(db.url, schemas, db.throwaway);
+        await resetBetweenPhases(db.url, schemas, graphileBench !== null, db.throwaway);
         await deleteBenchKeys(redisUrl, prefix);
         if (phase === 'A') {
           repetition.A = await runRawPhase({
@@ -181,7 +189,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
             progress: progress.phase(label('H hand glue')),
           });
         } else {
-          repetition[phase] = await runGraphilePhase({
+          repetition[phase] = await graphileBench!.runGraphilePhase({
             variant: phase === 'G-batched' ? 'batched' : 'default',
             taskIds,
             batchSize: options.batchSize,
@@ -220,6 +228,7 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
       },
       repetitions,
       controlPlane,
+      skipped,
     });
     mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -237,6 +246,18 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
     if (orm && !db.throwaway && seeded.length > 0) await deleteBenchRows(orm, seeded);
     await orm?.close();
     await db.drop();
+  }
+}
+
+type GraphileBench = typeof import('./graphile.bench.js');
+
+/** graphile.bench.ts, or why it cannot load (graphile-worker is a dev dependency). */
+async function loadGraphileBench(): Promise<{ ok: true; module: GraphileBench } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, module: await import('./graphile.bench.js') };
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    return { ok: false, reason: 'graphile-worker is not installed (a dev dependency of nyx: run the bench from a checkout)' };
   }
 }
 
