@@ -32,6 +32,8 @@ export interface PhaseResult {
   workerRssMb: number | null;
   /** Largest VmHWM (peak) among the worker processes, in MB. */
   workerPeakRssMb: number | null;
+  /** RSS of the bench process (the producer; in B the whole control plane) at the end of the phase, in MB. */
+  benchRssMb?: number | null;
 }
 
 export interface IdleLatency {
@@ -73,4 +75,45 @@ export interface FullPhaseResult extends PhaseResult {
   /** Runs by final status in workflow_run after the phase. */
   statuses: Record<string, number>;
   idle: IdleLatency;
+}
+
+/** The phases one bench run can hold, in the order they run (A, B, then the peers). */
+export const PHASES = ['A', 'B', 'G-default', 'G-batched', 'H'] as const;
+export type PhaseName = (typeof PHASES)[number];
+export const PEER_PHASES: readonly PhaseName[] = ['G-default', 'G-batched', 'H'];
+
+/**
+ * A peer doing the same end-to-end work as B from the same seeded task rows
+ * (graphile-worker, or BullMQ + MikroORM glued by hand), with its run rows
+ * in `peer_run`. Its clocks: "spawn" is the producer's clock before each
+ * batch (stored as the row's enqueued_at), "start" the worker's clock when
+ * the task began, "recorded" PostgreSQL's clock when the result UPDATE ran.
+ */
+export interface PeerPhaseResult extends PhaseResult {
+  phase: PhaseName;
+  /** What ran, with its settings. */
+  description: string;
+  /** Statements of one spawn batch of `batchSize` tasks (BEGIN/COMMIT included), mean, min and max. */
+  sqlPerBatch: number;
+  sqlPerBatchMin: number;
+  sqlPerBatchMax: number;
+  /** Runs by final status in peer_run after the phase. */
+  statuses: Record<string, number>;
+}
+
+/** CPU microseconds each party spent per completed run (cpuSeconds / completed). */
+export interface CpuMicrosPerRun {
+  controlPlane: number | null;
+  workers: number | null;
+  redis: number | null;
+  postgres: number | null;
+  total: number | null;
+}
+
+export function cpuMicrosPerRun(phase: Pick<PhaseResult, 'cpuSeconds' | 'completed'>): CpuMicrosPerRun {
+  const per = (seconds: number | null) => (seconds === null || phase.completed === 0 ? null : Math.round((seconds * 1e6) / phase.completed));
+  const c = phase.cpuSeconds;
+  const parts = [c.controlPlane, c.workers, c.redis, c.postgres];
+  const total = parts.every((v) => v !== null) ? parts.reduce<number>((sum, v) => sum + v, 0) : null;
+  return { controlPlane: per(c.controlPlane), workers: per(c.workers), redis: per(c.redis), postgres: per(c.postgres), total: per(total) };
 }

@@ -1,18 +1,31 @@
 /**
- * Forks raw BullMQ worker processes (raw-bullmq-worker.ts) the way
- * src/tools/demo/worker-pool.ts forks real ones: same Node, same flags,
- * so both phases pay the same per-process overhead.
+ * Forks bench worker processes — the raw BullMQ baseline
+ * (raw-bullmq-worker.ts) and the peers (graphile-peer-worker.ts,
+ * hand-glue-worker.ts) — the way src/tools/demo/worker-pool.ts forks real
+ * ones: same Node, same flags, so every phase pays the same per-process
+ * overhead. An entry says it is ready with `{ type: 'ready' }` over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { ENTRY_EXEC_ARGV, siblingEntry, stopChild } from '../demo/worker-pool.js';
 
 const RAW_WORKER_ENTRY = siblingEntry('./raw-bullmq-worker.ts', import.meta.url);
 
-export class RawWorkerPool {
+export interface ForkedPoolOptions {
+  count: number;
+  /** Absolute path of the entry (see siblingEntry). */
+  entry: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  /** What the error messages call these processes. */
+  label: string;
+  readyTimeoutMs?: number;
+}
+
+export class ForkedWorkerPool {
   readonly processes: ChildProcess[] = [];
 
-  static async start(options: { count: number; queue: string; env: NodeJS.ProcessEnv; readyTimeoutMs?: number }): Promise<RawWorkerPool> {
-    const pool = new RawWorkerPool();
+  static async start(options: ForkedPoolOptions): Promise<ForkedWorkerPool> {
+    const pool = new ForkedWorkerPool();
     try {
       await Promise.all(Array.from({ length: options.count }, () => pool.#add(options)));
     } catch (error) {
@@ -22,8 +35,8 @@ export class RawWorkerPool {
     return pool;
   }
 
-  #add(options: { queue: string; env: NodeJS.ProcessEnv; readyTimeoutMs?: number }): Promise<void> {
-    const child = fork(RAW_WORKER_ENTRY, [options.queue], {
+  #add(options: ForkedPoolOptions): Promise<void> {
+    const child = fork(options.entry, [...options.args], {
       execArgv: [...ENTRY_EXEC_ARGV],
       env: options.env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -32,7 +45,7 @@ export class RawWorkerPool {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`raw bench worker ${child.pid} not ready in time: ${stderr}`)), options.readyTimeoutMs ?? 30_000);
+      const timer = setTimeout(() => reject(new Error(`${options.label} ${child.pid} not ready in time: ${stderr}`)), options.readyTimeoutMs ?? 30_000);
       child.on('message', (message: { type?: string }) => {
         if (message?.type !== 'ready') return;
         clearTimeout(timer);
@@ -40,7 +53,7 @@ export class RawWorkerPool {
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`raw bench worker exited with code ${code} before it was ready: ${stderr.trim()}`));
+        reject(new Error(`${options.label} exited with code ${code} before it was ready: ${stderr.trim()}`));
       });
     });
   }
@@ -49,3 +62,10 @@ export class RawWorkerPool {
     await Promise.all(this.processes.map((child) => stopChild(child, 'SIGTERM')));
   }
 }
+
+/** Raw BullMQ workers with a no-op processor on `queue` (phase A). */
+export const RawWorkerPool = {
+  start(options: { count: number; queue: string; env: NodeJS.ProcessEnv; readyTimeoutMs?: number }): Promise<ForkedWorkerPool> {
+    return ForkedWorkerPool.start({ ...options, entry: RAW_WORKER_ENTRY, args: [options.queue], label: 'raw bench worker' });
+  },
+};

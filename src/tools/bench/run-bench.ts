@@ -1,7 +1,9 @@
 /**
- * `nyx bench`: phase A (raw BullMQ) then phase B (the full path), in one run
- * on the same PostgreSQL and Redis, with the same worker process count and
- * concurrency; writes the report to bench/out/ and returns it.
+ * `nyx bench`: phase A (raw BullMQ), phase B (the full path), then the peers
+ * doing B's work from the same task rows — G-default and G-batched
+ * (graphile-worker) and H (BullMQ + MikroORM glued by hand) — in one run on
+ * the same PostgreSQL and Redis, with the same worker process count, `--repeat`
+ * times in alternation; writes the report to bench/out/ and returns it.
  *
  * Leaves nothing behind: the throwaway database is dropped (or, on
  * DATABASE_URL, the rows the bench made are deleted), every key under the
@@ -22,9 +24,11 @@ import { describeMachine } from './bench-machine.js';
 import { BENCH_MOTIVATION_TYPE } from './bench-payload.js';
 import { BenchProgress } from './bench-progress.js';
 import { benchPrefix, deleteBenchKeys } from './bench-redis.js';
-import type { BenchReport } from './bench-report.js';
+import { buildBenchReport, type BenchReport, type Repetition, type SkippedPhase } from './bench-report.js';
+import { PEER_PHASES, PHASES, type PhaseName } from './bench-types.js';
 import { runFullPhase } from './full-path.bench.js';
-import { round } from './latency-stats.js';
+import { runHandGluePhase } from './hand-glue.bench.js';
+import { dropPeerSchemas, installPeerSchema, peerSchemas, resetBetweenPhases } from './peer-database.js';
 import { ownRss, type ProcessRss } from './process-rss.js';
 import { runRawPhase } from './raw-bullmq.bench.js';
 import { RedisRoundTripCounter, redisPort } from './redis-round-trips.js';
@@ -34,11 +38,11 @@ import { UnsupportedBenchRedisError } from './unsupported-bench-redis-error.js';
 export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../bench/out/', import.meta.url));
 
 export interface BenchOptions {
-  /** Tasks in phase B and jobs in phase A. @defaultValue 20000 */
+  /** Tasks in phase B and the peers, jobs in phase A. @defaultValue 20000 */
   tasks: number;
   /** Worker processes in each phase: one on a 2-core machine, where a second only adds contention (bench/RESULTS.md). @defaultValue 1 */
   workers: number;
-  /** Jobs each worker process runs at once. @defaultValue 100 */
+  /** Jobs each worker process runs at once (A, B and H; graphile-worker runs with its own, see graphile-settings.ts). @defaultValue 100 */
   concurrency: number;
   /** Task ids per spawn call, jobs per addBulk. @defaultValue 1000 */
   batchSize: number;
@@ -50,6 +54,10 @@ export interface BenchOptions {
   outDir: string;
   /** Draw progress bars on stderr (only on a terminal). @defaultValue true */
   progress: boolean;
+  /** Phases to run, always in the order of PHASES. @defaultValue every phase */
+  phases: readonly PhaseName[];
+  /** Times the whole sequence of phases runs (alternating); the report gives the median and the spread. @defaultValue 1 */
+  repeat: number;
 }
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
@@ -61,12 +69,23 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   timeoutMs: 900_000,
   outDir: DEFAULT_OUT_DIR,
   progress: true,
+  phases: PHASES,
+  repeat: 1,
 };
 
 export async function runBench(config: Config, options: BenchOptions): Promise<{ report: BenchReport; file: string }> {
   const redisUrl = config.redisUrl;
   const redis = new RedisConnectionFactory(redisUrl);
   if (redis.topology.kind !== 'single') throw new UnsupportedBenchRedisError(redis.topology.kind);
+  const skipped: SkippedPhase[] = [];
+  let phases = PHASES.filter((phase) => options.phases.includes(phase));
+  // graphile-worker is a dev dependency: without it (an installed package) the G phases are skipped, and the report says so.
+  const graphile = phases.some((phase) => phase.startsWith('G-')) ? await loadGraphileBench() : null;
+  if (graphile && !graphile.ok) {
+    for (const phase of phases.filter((p) => p.startsWith('G-'))) skipped.push({ phase, reason: graphile.reason });
+    phases = phases.filter((p) => !p.startsWith('G-'));
+  }
+  const graphileBench = graphile?.ok ? graphile.module : null;
   const startedAt = new Date();
   const deadline = startedAt.getTime() + options.timeoutMs;
   const prefix = benchPrefix();
@@ -75,6 +94,8 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
   const sql = new SqlCounter();
   const roundTrips = new RedisRoundTripCounter(redisPort(redisUrl));
   const db = await openBenchDatabase(config.databaseUrl);
+  const schemas = phases.some((phase) => PEER_PHASES.includes(phase)) ? peerSchemas(prefix) : null;
+  let schemasInstalled = false;
   let orm: Orm | null = null;
   const observer = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   let seeded: string[] = [];
@@ -83,8 +104,15 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
     await migrateUp(orm);
     const machine = await describeMachine(orm, observer);
     seeded = await seedTasks(orm.em.fork(), { tasks: options.tasks + options.idleSamples, motivationTypes: [BENCH_MOTIVATION_TYPE] });
+    if (schemas) {
+      schemasInstalled = true;
+      await installPeerSchema(db.url, schemas);
+      if (graphileBench) await graphileBench.installGraphileSchema(db.url, schemas);
+    }
     roundTrips.install();
     const databaseName = new URL(db.url).pathname.slice(1);
+    const taskIds = seeded.slice(0, options.tasks);
+    const naming = redis.naming(prefix);
 
     const benchConfig: Config = { ...config, databaseUrl: db.url, queuePrefix: prefix, workerConcurrency: options.concurrency };
     const workerEnv: NodeJS.ProcessEnv = {
@@ -94,45 +122,95 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
       NYX_WORKER_CONCURRENCY: String(options.concurrency),
       LOG_LEVEL: 'warn',
     };
-    const raw = await runRawPhase({
-      tasks: options.tasks,
-      workers: options.workers,
-      concurrency: options.concurrency,
-      batchSize: options.batchSize,
-      redis,
-      redisUrl,
-      prefix: redis.naming(prefix).prefix,
-      databaseName,
-      jobOptions: { attempts: config.jobAttempts, backoffMs: config.backoffMs },
-      observer,
-      roundTrips,
-      workerEnv,
-      deadline,
-      progress: progress.phase('A raw BullMQ'),
-    });
+    const jobOptions = { attempts: config.jobAttempts, backoffMs: config.backoffMs };
+    const repetitions: Repetition[] = [];
     let controlPlane: ProcessRss = { pid: process.pid, rssMb: null, peakRssMb: null };
-    const full = await runFullPhase({
-      taskIds: seeded.slice(0, options.tasks),
-      idleTaskIds: seeded.slice(options.tasks),
-      workers: options.workers,
-      batchSize: options.batchSize,
-      config: benchConfig,
-      databaseName,
-      redisUrl,
-      orm,
-      log,
-      observer,
-      sql,
-      roundTrips,
-      workerEnv,
-      deadline,
-      progress: progress.phase('B full path'),
-      idleProgress: progress.phase('B idle single spawns'),
-      onLoaded: () => (controlPlane = ownRss()),
-    });
+    for (let rep = 0; rep < options.repeat; rep++) {
+      const repetition: Repetition = {};
+      const label = (phase: string) => (options.repeat > 1 ? `${phase} (${rep + 1}/${options.repeat})` : phase);
+      for (const phase of phases) {
+        // Each phase starts from the same state: no rows or keys of the one before, fresh statistics.
+        await resetBetweenPhases(db.url, schemas, graphileBench !== null, db.throwaway);
+        await deleteBenchKeys(redisUrl, prefix);
+        if (phase === 'A') {
+          repetition.A = await runRawPhase({
+            tasks: options.tasks,
+            workers: options.workers,
+            concurrency: options.concurrency,
+            batchSize: options.batchSize,
+            redis,
+            redisUrl,
+            prefix: naming.prefix,
+            databaseName,
+            jobOptions,
+            observer,
+            roundTrips,
+            workerEnv,
+            deadline,
+            progress: progress.phase(label('A raw BullMQ')),
+          });
+        } else if (phase === 'B') {
+          repetition.B = await runFullPhase({
+            taskIds,
+            idleTaskIds: seeded.slice(options.tasks),
+            workers: options.workers,
+            batchSize: options.batchSize,
+            config: benchConfig,
+            databaseName,
+            redisUrl,
+            orm,
+            log,
+            observer,
+            sql,
+            roundTrips,
+            workerEnv,
+            deadline,
+            progress: progress.phase(label('B full path')),
+            idleProgress: progress.phase(label('B idle single spawns')),
+            onLoaded: () => {
+              if (rep === 0) controlPlane = ownRss();
+            },
+          });
+        } else if (phase === 'H') {
+          repetition.H = await runHandGluePhase({
+            taskIds,
+            batchSize: options.batchSize,
+            workers: options.workers,
+            databaseUrl: db.url,
+            databaseName,
+            schemas: schemas!,
+            redis,
+            prefix: naming.prefix,
+            jobOptions,
+            observer,
+            roundTrips,
+            workerEnv,
+            deadline,
+            progress: progress.phase(label('H hand glue')),
+          });
+        } else {
+          repetition[phase] = await graphileBench!.runGraphilePhase({
+            variant: phase === 'G-batched' ? 'batched' : 'default',
+            taskIds,
+            batchSize: options.batchSize,
+            workers: options.workers,
+            databaseUrl: db.url,
+            databaseName,
+            schemas: schemas!,
+            attempts: config.jobAttempts,
+            observer,
+            workerEnv,
+            deadline,
+            progress: progress.phase(label(`${phase} graphile`)),
+          });
+        }
+        repetition[phase]!.benchRssMb = ownRss().rssMb;
+      }
+      repetitions.push(repetition);
+    }
     progress.stop();
-    const report: BenchReport = {
-      startedAt: startedAt.toISOString(),
+    const report = buildBenchReport({
+      startedAt,
       machine,
       settings: {
         tasks: options.tasks,
@@ -145,14 +223,13 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
         database: db.throwaway ? 'throwaway' : 'DATABASE_URL',
         databaseName,
         redisPrefix: prefix,
+        phases: [...phases],
+        repeat: options.repeat,
       },
-      raw,
-      full,
-      ratio: round(full.jobsPerSec / raw.jobsPerSec, 3),
-      workerRssMb: full.workerRssMb,
-      controlPlaneRssMb: controlPlane.rssMb,
-      controlPlanePeakRssMb: controlPlane.peakRssMb,
-    };
+      repetitions,
+      controlPlane,
+      skipped,
+    });
     mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
@@ -163,9 +240,24 @@ export async function runBench(config: Config, options: BenchOptions): Promise<{
     await deleteBenchKeys(redisUrl, prefix).catch((error: unknown) => log.warn({ err: error, prefix }, 'could not delete the bench keys'));
     observer.disconnect();
     await redis.close();
+    if (schemas && schemasInstalled && !db.throwaway) {
+      await dropPeerSchemas(db.url, schemas).catch((error: unknown) => log.warn({ err: error, schemas }, 'could not drop the peer schemas'));
+    }
     if (orm && !db.throwaway && seeded.length > 0) await deleteBenchRows(orm, seeded);
     await orm?.close();
     await db.drop();
+  }
+}
+
+type GraphileBench = typeof import('./graphile.bench.js');
+
+/** graphile.bench.ts, or why it cannot load (graphile-worker is a dev dependency). */
+async function loadGraphileBench(): Promise<{ ok: true; module: GraphileBench } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, module: await import('./graphile.bench.js') };
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    return { ok: false, reason: 'graphile-worker is not installed (a dev dependency of nyx: run the bench from a checkout)' };
   }
 }
 
