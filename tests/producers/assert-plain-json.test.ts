@@ -85,7 +85,7 @@ describe('assertPlainJson with real MikroORM objects', () => {
   it('names a Collection, initialized or not', async () => {
     const em = orm.em.fork();
     const task = await em.findOneOrFail(MotivationalTask, taskId, { populate: ['motivationalState'] });
-    const tasks = task.motivationalState.tasks;
+    const tasks = task.motivationalState.$.tasks;
     expect(tasks.isInitialized()).toBe(false);
     expect(refusal({ tasks }).message).toBe(
       'metadata.tasks: MikroORM Collection of MotivationalState is not plain JSON (not initialized; map its items to DTOs)',

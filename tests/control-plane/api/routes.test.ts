@@ -178,14 +178,14 @@ describe('REST API', () => {
       const forced = await t.api.request('POST', `/tasks/${task.id}/spawn`, { body: { force: true } });
       expect(forced.status).toBe(201);
       expect(forced.body.runId).not.toBe(first.body.runId);
-      expect(await t.orm.em.fork().count(WorkflowRun, { task: task.id })).toBe(2);
+      expect(await t.orm.em.fork().count(WorkflowRun, { taskId: task.id })).toBe(2);
     });
 
     it('concurrent spawns of one task: exactly one wins, the rest get 409 (row lock)', async () => {
       const task = await createTask();
       const answers = await Promise.all(Array.from({ length: 6 }, () => t.api.request('POST', `/tasks/${task.id}/spawn`)));
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-      expect(await t.orm.em.fork().count(WorkflowRun, { task: task.id })).toBe(1);
+      expect(await t.orm.em.fork().count(WorkflowRun, { taskId: task.id })).toBe(1);
     });
 
     it('404 for an unknown task, 400 for a malformed id or body', async () => {
