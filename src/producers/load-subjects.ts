@@ -35,8 +35,8 @@ export function subjectKeyOf(em: SqlEntityManager, spawnable: Spawnable): Subjec
   }
   if (meta.primaryKeys.length !== 1) throw new InvalidSpawnableError(spawnable.name, `entity ${meta.className} has a composite primary key`);
   const property = String(meta.primaryKeys[0]);
-  const type = String((meta.properties as Record<string, { type?: unknown } | undefined>)[property]?.type ?? '').toLowerCase();
-  const uuid = type === 'uuid';
+  const prop = (meta.properties as Record<string, { type?: unknown; columnTypes?: readonly string[] } | undefined>)[property];
+  const uuid = String(prop?.type ?? '').toLowerCase() === 'uuid' || prop?.columnTypes?.[0]?.toLowerCase() === 'uuid';
   return {
     property,
     normalize: (ids) => {

@@ -32,7 +32,7 @@ describe('extracting TaskSpawnContext at the session boundary', () => {
   it('is loud without populate: the Ref relation throws when read, its key stays readable', async () => {
     const task = await orm.em.fork().findOneOrFail(MotivationalTask, { id: taskIds[0]! });
     expect(task.motivationalState.isInitialized()).toBe(false);
-    expect(() => task.motivationalState.$).toThrow(/Reference<MotivationalState> \d+ not initialized/);
+    expect(() => task.motivationalState.getEntity()).toThrow(/Reference<MotivationalState> \d+ not initialized/);
     expect(wrap(task.motivationalState.unwrap()).isInitialized()).toBe(false);
     // JSON.stringify (what queue.add does) keeps only the key, and the date becomes a string.
     const json = JSON.parse(JSON.stringify(task));
