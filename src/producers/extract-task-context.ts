@@ -44,10 +44,7 @@ export function extractTaskContextAndWire(task: SpawnableTask): ExtractedTaskCon
 export function taskContextCandidate(task: SpawnableTask): TaskSpawnContext {
   const ref = task.motivationalState as unknown;
   // A Ref relation (`.ref()`): the entity is behind it. A cast or an `any` may hand a bare entity.
-  const state = (Reference.isReference(ref) ? (ref.isInitialized() ? ref.unwrap() : null) : ref) as
-    | SpawnableTask['motivationalState']['$']
-    | null
-    | undefined;
+  const state = (Reference.isReference(ref) ? (ref.isInitialized() ? ref.unwrap() : null) : ref) as SpawnableTask['motivationalState']['$'] | null | undefined;
   if (!state || !wrap(state, true).isInitialized()) {
     throw new RelationNotLoadedError(task.id, 'motivationalState');
   }

@@ -28,10 +28,7 @@ export interface SubjectKey {
 export function subjectKeyOf(em: SqlEntityManager, spawnable: Spawnable): SubjectKey {
   const meta = em.getMetadata().find(spawnable.entity);
   if (!meta) {
-    throw new InvalidSpawnableError(
-      spawnable.name,
-      `entity ${spawnable.entity.name} is not in this EntityManager's ORM config (add it to its entities)`,
-    );
+    throw new InvalidSpawnableError(spawnable.name, `entity ${spawnable.entity.name} is not in this EntityManager's ORM config (add it to its entities)`);
   }
   if (meta.primaryKeys.length !== 1) throw new InvalidSpawnableError(spawnable.name, `entity ${meta.className} has a composite primary key`);
   const property = String(meta.primaryKeys[0]);

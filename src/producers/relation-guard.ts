@@ -60,7 +60,8 @@ function loadedValue(ctx: GuardContext, value: object, path: string): object {
   if (Reference.isReference(value)) {
     return new Proxy(value, {
       get: (target, prop) => {
-        if (prop === '$' || prop === 'getEntity' || prop === 'unwrap') return prop === '$' ? guard(ctx, target.unwrap(), path) : () => guard(ctx, target.unwrap(), path);
+        if (prop === '$' || prop === 'getEntity' || prop === 'unwrap')
+          return prop === '$' ? guard(ctx, target.unwrap(), path) : () => guard(ctx, target.unwrap(), path);
         if (prop === 'get') return () => guard(ctx, target.unwrap(), path);
         return Reflect.get(target, prop, target);
       },

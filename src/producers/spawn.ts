@@ -84,7 +84,8 @@ export async function spawn<M extends object = never>(
   const extraMetadata = checkExtraMetadata(spawnable, options.metadata);
   const runAt = dueTimeOf(options);
   const batchSize = options.batchSize ?? DEFAULT_SPAWN_BATCH;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidSpawnableError(spawnable.name, `batchSize ${JSON.stringify(batchSize)} is not a whole number >= 1`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new InvalidSpawnableError(spawnable.name, `batchSize ${JSON.stringify(batchSize)} is not a whole number >= 1`);
   if (requestedIds.length === 0) return [];
   // A fork of our own, so no entity of this call stays in the caller's identity
   // map; it keeps the caller's transaction when there is one.

@@ -123,13 +123,16 @@ export async function readRunStates(em: SqlEntityManager, runIds: readonly strin
     [`{${runIds.join(',')}}`],
   );
   return new Map(
-    rows.map((row) => [String(row.id), {
+    rows.map((row) => [
+      String(row.id),
+      {
         status: row.status,
         workflow: row.workflow,
         taskId: String(row.task_id),
         subjectId: String(row.subject_id),
         attempts: Number(row.attempts),
-      },]),
+      },
+    ]),
   );
 }
 

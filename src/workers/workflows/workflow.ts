@@ -83,9 +83,7 @@ export type WorkflowSpec<S extends InputSchema<C>, O, C extends Contract = Built
 
 const NAME = /^[a-z][a-z0-9-]{0,63}$/;
 
-export function defineWorkflow<S extends InputSchema<C>, O, C extends Contract = BuiltInContract>(
-  definition: WorkflowSpec<S, O, C>,
-): WorkflowDefinition<S, O> {
+export function defineWorkflow<S extends InputSchema<C>, O, C extends Contract = BuiltInContract>(definition: WorkflowSpec<S, O, C>): WorkflowDefinition<S, O> {
   const { name, input, timeoutMs, attempts, backoff } = definition;
   const contract: Contract = definition.contract ?? taskSpawnContract;
   const routes = definition.routes ?? definition.motivationTypes ?? [];

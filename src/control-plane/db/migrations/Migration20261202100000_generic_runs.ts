@@ -22,9 +22,7 @@ export class Migration20261202100000_generic_runs extends Migration {
     this.addSql(`drop index if exists "workflow_run_spawnable_subject_id_index";`);
     this.addSql(`delete from "workflow_run" where "task_id" is null;`);
     this.addSql(`alter table "workflow_run" alter column "task_id" set not null;`);
-    this.addSql(
-      `alter table "workflow_run" add constraint "workflow_run_task_id_foreign" foreign key ("task_id") references "motivational_task" ("id");`,
-    );
+    this.addSql(`alter table "workflow_run" add constraint "workflow_run_task_id_foreign" foreign key ("task_id") references "motivational_task" ("id");`);
     this.addSql(`alter table "workflow_run" drop column "spawnable", drop column "subject_id";`);
   }
 }
