@@ -143,7 +143,7 @@ export class ControlPlane {
     this.#orm = orm;
     this.#ownsOrm = ownsOrm;
     this.#options = options;
-    const spawnables = new Map<string, Spawnable>([[motivationalTaskSpawnable.name, motivationalTaskSpawnable as unknown as Spawnable]]);
+    const spawnables = new Map<string, Spawnable>([[motivationalTaskSpawnable.name, motivationalTaskSpawnable]]);
     for (const spawnable of options.spawnables ?? []) {
       if (spawnables.has(spawnable.name)) throw new TypeError(`spawnable "${spawnable.name}" is registered twice`);
       spawnables.set(spawnable.name, spawnable);

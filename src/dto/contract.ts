@@ -131,7 +131,10 @@ export function openEnvelope<C extends Contract>(contracts: C | readonly C[] | R
   const envelope = Envelope.safeParse(raw);
   if (!envelope.success) return { ok: false, reason: `not a payload envelope {schema, v, data}: ${z.prettifyError(envelope.error)}` };
   const { schema, v, data } = envelope.data;
-  const byName = contracts instanceof Map ? contracts : new Map((Array.isArray(contracts) ? contracts : [contracts as C]).map((c) => [c.name, c]));
+  const byName: ReadonlyMap<string, C> =
+    contracts instanceof Map
+      ? (contracts as ReadonlyMap<string, C>)
+      : new Map((Array.isArray(contracts) ? (contracts as readonly C[]) : [contracts as C]).map((c): [string, C] => [c.name, c]));
   const contract = byName.get(schema);
   if (!contract) return { ok: false, reason: `unknown payload schema "${schema}" (expected ${[...byName.keys()].map((n) => `"${n}"`).join(' or ')})` };
   if (!contract.supportedVersions.includes(v)) {

@@ -33,7 +33,7 @@ export function subjectKeyOf(em: SqlEntityManager, spawnable: Spawnable): Subjec
   if (meta.primaryKeys.length !== 1) throw new InvalidSpawnableError(spawnable.name, `entity ${meta.className} has a composite primary key`);
   const property = String(meta.primaryKeys[0]);
   const prop = (meta.properties as Record<string, { type?: unknown; columnTypes?: readonly string[] } | undefined>)[property];
-  const uuid = String(prop?.type ?? '').toLowerCase() === 'uuid' || prop?.columnTypes?.[0]?.toLowerCase() === 'uuid';
+  const uuid = (typeof prop?.type === 'string' && prop.type.toLowerCase() === 'uuid') || prop?.columnTypes?.[0]?.toLowerCase() === 'uuid';
   return {
     property,
     normalize: (ids) => {
@@ -50,10 +50,14 @@ export async function loadSubjects(em: SqlEntityManager, spawnable: Spawnable, k
   for (let i = 0; i < ids.length; i += LOAD_CHUNK_SIZE) {
     const chunk = ids.slice(i, i + LOAD_CHUNK_SIZE);
     try {
-      const found = await em.find(spawnable.entity, { [key.property]: { $in: chunk } } as never, {
-        populate: spawnable.populate as never,
-        strategy: 'select-in',
-      });
+      const found = await em.find(
+        spawnable.entity,
+        { [key.property]: { $in: chunk } },
+        {
+          populate: spawnable.populate as never,
+          strategy: 'select-in',
+        },
+      );
       loaded.push(...found);
     } catch (error) {
       const explained = spawnable.explainLoadError ? await spawnable.explainLoadError(em, chunk, error) : null;

@@ -43,14 +43,16 @@ function metaOf(ctx: GuardContext, entity: object): EntityMetadata | undefined {
 /** An unloaded relation: its primary key (and Reference bookkeeping) reads, its fields throw. */
 function unloaded(ctx: GuardContext, value: object, path: string, pks: readonly string[]): object {
   if (value instanceof Collection) {
-    return new Proxy(value, { get: (target, prop) => (COLLECTION_SAFE.has(prop) ? Reflect.get(target, prop, target) : refuse(ctx, path)) });
+    return new Proxy(value, { get: (target, prop) => (COLLECTION_SAFE.has(prop) ? (Reflect.get(target, prop, target) as unknown) : refuse(ctx, path)) });
   }
   if (Reference.isReference(value)) {
-    return new Proxy(value, { get: (target, prop) => (REFERENCE_READS.has(prop) ? refuse(ctx, path) : Reflect.get(target, prop, target)) });
+    return new Proxy(value, { get: (target, prop) => (REFERENCE_READS.has(prop) ? refuse(ctx, path) : (Reflect.get(target, prop, target) as unknown)) });
   }
   return new Proxy(value, {
     get: (target, prop) =>
-      typeof prop === 'symbol' || pks.includes(prop) || prop === 'constructor' || prop === 'toJSON' ? Reflect.get(target, prop, target) : refuse(ctx, path),
+      typeof prop === 'symbol' || pks.includes(prop) || prop === 'constructor' || prop === 'toJSON'
+        ? (Reflect.get(target, prop, target) as unknown)
+        : refuse(ctx, path),
   });
 }
 
@@ -63,7 +65,7 @@ function loadedValue(ctx: GuardContext, value: object, path: string): object {
         if (prop === '$' || prop === 'getEntity' || prop === 'unwrap')
           return prop === '$' ? guard(ctx, target.unwrap(), path) : () => guard(ctx, target.unwrap(), path);
         if (prop === 'get') return () => guard(ctx, target.unwrap(), path);
-        return Reflect.get(target, prop, target);
+        return Reflect.get(target, prop, target) as unknown;
       },
     });
   }
@@ -74,7 +76,7 @@ function loadedValue(ctx: GuardContext, value: object, path: string): object {
 export function guard<T extends object>(ctx: GuardContext, entity: T, prefix = ''): T {
   const meta = metaOf(ctx, entity);
   if (!meta || meta.relations.length === 0) return entity;
-  const relations = new Map(meta.relations.map((prop) => [prop.name as string, prop]));
+  const relations = new Map(meta.relations.map((prop) => [prop.name, prop]));
   return new Proxy(entity, {
     get: (target, prop, receiver) => {
       const value: unknown = Reflect.get(target, prop, receiver);

@@ -103,7 +103,7 @@ export async function spawn<M extends object = never>(
   try {
     // One batch is one write statement, atomic by itself; several need a transaction.
     if (session.isInTransaction() || ids.length <= batchSize) await all(session);
-    else await session.transactional((tx) => all(tx as SqlEntityManager));
+    else await session.transactional((tx) => all(tx));
     return spawned;
   } finally {
     session.clear();

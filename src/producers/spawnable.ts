@@ -86,9 +86,11 @@ export function defineSpawnable<E extends object, C extends Contract, P extends 
     entity: spec.entity,
     populate: [...(spec.populate ?? [])] as string[],
     subject: spec.subject ?? spec.entity.name,
-    extract: spec.extract as unknown as (loaded: E) => ContractData<C>,
-    ...(spec.mergeMetadata ? { mergeMetadata: spec.mergeMetadata } : {}),
-    ...(spec.explainLoadError ? { explainLoadError: spec.explainLoadError } : {}),
+    extract: (loaded: E) => spec.extract(loaded as Loaded<E, P>),
+    ...(spec.mergeMetadata ? { mergeMetadata: (wire: ContractWire<C>, extra: Record<string, JsonValue>) => spec.mergeMetadata!(wire, extra) } : {}),
+    ...(spec.explainLoadError
+      ? { explainLoadError: (em: SqlEntityManager, ids: readonly string[], error: unknown) => spec.explainLoadError!(em, ids, error) }
+      : {}),
     ...(spec.recordsTaskId ? { recordsTaskId: true } : {}),
   });
 }

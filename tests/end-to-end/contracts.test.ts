@@ -39,6 +39,7 @@ describe('contracts: spawning from your own entities and DTOs', () => {
     db = migrated.db;
     await migrated.orm.close();
     // The user's ORM: their entities, plus the one line nyx needs.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the driver's MikroORM narrowed to `Orm`
     orm = (await MikroORM.init({
       clientUrl: db.url,
       entities: [...userEntities, ...nyxEntities],
