@@ -33,6 +33,21 @@ describe('REST API', () => {
     await t?.close();
   });
 
+  it('POST /runs/spawn spawns a registered spawnable by name; GET /runs?spawnable= lists its runs; unknown names are 404', async () => {
+    const task = await createTask({ spawn: false });
+    const spawned = await t.api.request('POST', '/runs/spawn', { body: { spawnable: 'motivational-task', ids: [task.id] } });
+    expect(spawned.status).toBe(201);
+    expect(spawned.body.runs).toEqual([{ runId: expect.any(String), subjectId: task.id, workflow: 'keywords' }]);
+    const listed = await t.api.request('GET', `/runs?spawnable=motivational-task&subjectId=${task.id}`);
+    expect(listed.body.items.map((run: { id: string }) => run.id)).toEqual([spawned.body.runs[0].runId]);
+    const unknown = await t.api.request('POST', '/runs/spawn', { body: { spawnable: 'invoice-reminder', ids: ['1'] } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_spawnable' });
+    expect(unknown.body.error.message).toContain('unknown spawnable "invoice-reminder" (registered: motivational-task)');
+    const noIds = await t.api.request('POST', '/runs/spawn', { body: { spawnable: 'motivational-task', ids: [] } });
+    expect(noIds.status).toBe(400);
+  });
+
   describe('POST /states', () => {
     it('creates a state (201) and answers with it', async () => {
       const response = await t.api.request('POST', '/states', { body: { motivationType: 'mastery', intensity: 0.2 } });
@@ -215,7 +230,19 @@ describe('REST API', () => {
       });
       const run = await t.api.request('GET', `/runs/${task.run.runId}`);
       expect(run.status).toBe(200);
-      expect(Object.keys(run.body).sort()).toEqual(['attempts', 'error', 'id', 'payloadVersion', 'result', 'status', 'taskId', 'timings', 'workflow']);
+      expect(Object.keys(run.body).sort()).toEqual([
+        'attempts',
+        'error',
+        'id',
+        'payloadVersion',
+        'result',
+        'spawnable',
+        'status',
+        'subjectId',
+        'taskId',
+        'timings',
+        'workflow',
+      ]);
       expect(Object.keys(run.body.timings).sort()).toEqual(['enqueuedAt', 'finishedAt', 'queuedAt', 'runAt', 'runMs', 'startedAt', 'totalMs']);
     });
 
