@@ -11,7 +11,7 @@ import { registerSchedulesCommand } from './cli/schedules.command.js';
 import { registerSpawnCommand } from './cli/spawn.command.js';
 import { registerStartCommand } from './cli/start.command.js';
 import { registerWorkerCommand } from './cli/worker.command.js';
-import { exitOnUsageError } from './cli/usage-errors.js';
+import { exitOnUsageError } from './cli/usage-error.js';
 
 // ../package.json from src/cli.ts and from dist/cli.js alike.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

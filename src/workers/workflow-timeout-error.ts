@@ -5,7 +5,13 @@
  * after the grace period if it ignores the signal (`abandoned`: the attempt is
  * left running in the background as a zombie, its slot given back).
  */
-export class WorkflowTimeoutError extends Error {
+import { NyxError } from '../shared/errors/nyx-error.js';
+
+/** Kind `unavailable`: the attempt ran out of time, not out of sense, so it is retried like a lost connection. */
+export class WorkflowTimeoutError extends NyxError {
+  readonly code = 'workflow_timeout';
+  readonly kind = 'unavailable';
+
   constructor(
     readonly workflow: string,
     readonly runId: string,
@@ -16,6 +22,5 @@ export class WorkflowTimeoutError extends Error {
       `workflow "${workflow}" run ${runId} exceeded its timeoutMs (${timeoutMs} ms)` +
         (abandoned ? '; it ignored ctx.signal and was abandoned after the grace period (NYX_ABORT_GRACE_MS)' : ''),
     );
-    this.name = this.constructor.name;
   }
 }

@@ -9,7 +9,8 @@
  *   405 read-only mode (NYX_READ_ONLY) — nothing changes through this service
  *   409 conflict (duplicate id, a run already in progress) — look at the current state
  *   413 too large (request body over NYX_HTTP_BODY_LIMIT, payload over NYX_MAX_PAYLOAD_BYTES)
- *   503 PostgreSQL or Redis unreachable — retry later; nothing was changed
+ *   503 PostgreSQL or Redis unreachable, or the transaction collided with another (deadlock,
+ *       serialization failure) — retry later; nothing was changed
  *   500 a bug — the log has the stack
  *
  * Catalogue errors (`NyxError`, src/shared/errors/nyx-error.ts) map here by their
@@ -18,7 +19,7 @@
  * what it means.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { databaseRefusedInput, unreachableDependency } from '../../shared/errors/unreachable-dependency.js';
+import { databaseRefusedInput, transientConflict, unreachableDependency } from '../../shared/errors/unreachable-dependency.js';
 import { isNyxError, type ErrorKind } from '../../shared/errors/nyx-error.js';
 
 /** The HTTP status for each kind of catalogue error (see the table in nyx-error.ts). */
@@ -72,6 +73,11 @@ export function toApiError(error: unknown): ApiError {
   const refused = databaseRefusedInput(error);
   if (refused)
     return new ApiError(400, 'invalid_value', `the database refused a value of this request (SQLSTATE ${refused}); nothing was changed`, {}, { cause: error });
+  const collided = transientConflict(error);
+  if (collided) {
+    const message = `the database aborted this request's transaction: it collided with another one (SQLSTATE ${collided}); nothing was changed, retry`;
+    return new ApiError(503, 'transaction_conflict', message, { 'retry-after': '1' }, { cause: error });
+  }
   const dependency = unreachableDependency(error);
   if (dependency) {
     const what = dependency === 'postgres' ? 'PostgreSQL' : 'Redis';

@@ -20,9 +20,10 @@ export interface RunForRedrive {
 }
 
 export async function readRunForRedrive(em: SqlEntityManager, runId: string): Promise<RunForRedrive | null> {
-  const [row] = await em.execute<Record<string, unknown>[]>(`select id, task_id, subject_id, status, attempts, error, queued_at from workflow_run where id = ?::uuid`, [
-    runId,
-  ]);
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `select id, task_id, subject_id, status, attempts, error, queued_at from workflow_run where id = ?::uuid`,
+    [runId],
+  );
   if (!row) return null;
   return {
     id: String(row.id),

@@ -22,6 +22,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { WorkflowOutcome } from '../../dto/index.js';
 import { INT32_MAX } from '../../dto/storable.js';
 import { FINAL_RUN_STATUSES_SQL } from '../../dto/run-status.js';
+import { statementWithJson } from '../db/sql-literal.js';
 
 /** One row of the statement's recordset (column names as in the SQL). */
 interface Row {
@@ -81,10 +82,13 @@ export interface RecordOptions {
 export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly WorkflowOutcome[], options: RecordOptions = {}): Promise<string[]> {
   const rows = collapseOutcomes(outcomes).map(toRow);
   if (rows.length === 0) return [];
-  // All rows travel as ONE JSON parameter: the ORM escapes one string instead
-  // of eight values per row, and PostgreSQL parses the document in C.
+  const maxAttempt = options.maxAttempt ?? INT32_MAX;
+  if (!Number.isSafeInteger(maxAttempt)) throw new TypeError(`maxAttempt: ${maxAttempt} is not an integer`);
+  // All rows travel as ONE JSON document, inlined as a literal (sql-literal.ts):
+  // PostgreSQL parses it in C, and nothing escapes it a character at a time.
   const updated = await em.execute<{ id: string }[]>(
-    `update workflow_run as r set
+    statementWithJson(
+      `update workflow_run as r set
         status = v.status,
         attempts = greatest(r.attempts, v.attempt),
         result = coalesce(v.result::jsonb, r.result),
@@ -99,10 +103,11 @@ export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly Wo
         and (r.workflow = v.workflow or (v.workflow is null and v.kind = 'failed'))
         and (v.kind = 'failed' or v.task_id is null or r.task_id = v.task_id)
         and (v.kind = 'failed' or v.subject_id is null or r.subject_id = v.subject_id)
-        and v.attempt <= ?
+        and v.attempt <= ${maxAttempt}
         and (v.final or v.attempt >= r.attempts)
       returning r.id`,
-    [JSON.stringify(rows), options.maxAttempt ?? INT32_MAX],
+      [rows],
+    ),
   );
   return updated.map((row) => String(row.id));
 }

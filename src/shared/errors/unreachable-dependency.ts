@@ -45,10 +45,14 @@ const REDIS_DOWN = /Stream isn't writeable|Connection is closed|Reached the max 
  *                                  a value too large; a JSON value nested
  *                                  too deep for the server's stack)
  *   23505                          unique violation                          conflict: 409 (api/errors.ts)
- *   anything else                  (57P04 database dropped, 42xxx, 40001…)   neither: a 500, i.e. a bug
+ *   40001 40P01                    serialization failure, deadlock: the      transient: 503, retry soon —
+ *                                  server aborted the transaction because    the whole transaction was rolled
+ *                                  it collided with another one              back, so nothing was changed
+ *   anything else                  (57P04 database dropped, 42xxx…)          neither: a 500, i.e. a bug
  */
 const PG_DOWN_STATES = /^(08(000|001|003|004|006|007)|57P0[1235]|53300)$/;
 const PG_INPUT_STATES = /^(08P01|22[0-9A-Z]{3}|5400[01])$/;
+const PG_TRANSIENT_STATES = /^(40001|40P01)$/;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -80,6 +84,20 @@ export function databaseRefusedInput(error: unknown): string | null {
   for (const e of causes(error)) {
     const { code } = e as { code?: unknown };
     if (typeof code === 'string' && PG_INPUT_STATES.test(code)) return code;
+  }
+  return null;
+}
+
+/**
+ * The SQLSTATE when PostgreSQL aborted a transaction because it collided with
+ * another (a serialization failure or a deadlock, see the table above), or
+ * null. Everything the transaction did was rolled back; the same request sent
+ * again normally succeeds.
+ */
+export function transientConflict(error: unknown): string | null {
+  for (const e of causes(error)) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && PG_TRANSIENT_STATES.test(code)) return code;
   }
   return null;
 }

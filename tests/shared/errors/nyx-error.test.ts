@@ -25,6 +25,7 @@ import { deadCauseOf, isUnrecoverable } from '../../../src/workers/classify-fail
 import { InvalidPayloadError } from '../../../src/workers/invalid-payload-error.js';
 import { StalledTooOftenError } from '../../../src/workers/stalled-too-often-error.js';
 import { InvalidWorkflowError } from '../../../src/workers/workflows/invalid-workflow-error.js';
+import { WorkflowTimeoutError } from '../../../src/workers/workflow-timeout-error.js';
 import { WorkflowUnrecoverableError } from '../../../src/workers/workflows/workflow-unrecoverable-error.js';
 
 const ID = '00000000-0000-4000-8000-000000000000';
@@ -46,6 +47,7 @@ const catalogue: [Error, string, string, number, number][] = [
   [new StalledTooOftenError(ID, 3, 2), 'stalled_too_often', 'unrecoverable', 500, 1],
   [new WorkflowUnrecoverableError('account deleted'), 'workflow_unrecoverable', 'unrecoverable', 500, 1],
   [new InvalidWorkflowError('w', 'no motivation type'), 'invalid_workflow', 'input', 400, 2],
+  [new WorkflowTimeoutError('w', ID, 400), 'workflow_timeout', 'unavailable', 503, 1],
 ];
 
 describe('the error catalogue', () => {
@@ -93,5 +95,8 @@ describe('the error catalogue', () => {
     expect(deadCauseOf(new StalledTooOftenError(ID, 3, 2), { attempts: 0, stalls: 3 }).code).toBe('stalled_too_often');
     expect(deadCauseOf(new WorkflowUnrecoverableError('no'), { attempts: 1, stalls: 0 }).code).toBe('unrecoverable_error');
     expect(deadCauseOf(new UnrecoverableError('bullmq own'), { attempts: 1, stalls: 0 }).code).toBe('unrecoverable_error');
+    // A timeout is retried: dead only once its attempts are used up.
+    expect(isUnrecoverable(new WorkflowTimeoutError('w', ID, 400))).toBe(false);
+    expect(deadCauseOf(new WorkflowTimeoutError('w', ID, 400), { attempts: 2, stalls: 0 }).code).toBe('attempts_exhausted');
   });
 });

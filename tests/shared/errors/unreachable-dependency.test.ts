@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toApiError } from '../../../src/control-plane/api/errors.js';
 import type { Orm } from '../../../src/control-plane/db/orm.js';
 import { WorkflowRun } from '../../../src/control-plane/entities/index.js';
-import { databaseRefusedInput, unreachableDependency } from '../../../src/shared/errors/unreachable-dependency.js';
+import { databaseRefusedInput, transientConflict, unreachableDependency } from '../../../src/shared/errors/unreachable-dependency.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
 
 const withCode = (code: string, message = `postgres said ${code}`) => Object.assign(new Error(message), { code });
@@ -34,7 +34,8 @@ describe('SQLSTATE classification', () => {
     ['54001', null, '54001', 400],
     ['57P04', null, null, 500],
     ['42P01', null, null, 500],
-    ['40P01', null, null, 500],
+    ['40P01', null, null, 503],
+    ['40001', null, null, 503],
   ])('%s: unavailable %p, input %p, HTTP %i', (code, unavailable, input, status) => {
     const error = withCode(code);
     expect(unreachableDependency(error)).toBe(unavailable);
@@ -85,6 +86,31 @@ describe('on a real PostgreSQL', () => {
     expect(databaseRefusedInput(error)).toBe(sqlState);
     expect(unreachableDependency(error)).toBeNull();
     expect(toApiError(error).statusCode).toBe(400);
+  });
+
+  it('a real deadlock: transient (503, retry soon), not a bug', async () => {
+    // Two transactions lock the same two rows in opposite orders; PostgreSQL
+    // aborts one of them with 40P01 after deadlock_timeout (1 s by default).
+    await orm.em.getConnection().execute('create table deadlock_probe (id int primary key, n int)');
+    await orm.em.getConnection().execute('insert into deadlock_probe values (1, 0), (2, 0)');
+    const lockBoth = (first: number, second: number, bothHoldOne: Promise<void>, holding: () => void) =>
+      orm.em.fork().transactional(async (tx) => {
+        await tx.execute('update deadlock_probe set n = n + 1 where id = ?', [first]);
+        holding();
+        await bothHoldOne;
+        await tx.execute('update deadlock_probe set n = n + 1 where id = ?', [second]);
+      });
+    let held = 0;
+    let release!: () => void;
+    const bothHoldOne = new Promise<void>((resolve) => (release = resolve));
+    const holding = () => (++held === 2 ? release() : undefined);
+    const outcomes = await Promise.allSettled([lockBoth(1, 2, bothHoldOne, holding), lockBoth(2, 1, bothHoldOne, holding)]);
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    const error = rejected[0]!.reason;
+    expect(transientConflict(error)).toBe('40P01');
+    expect(unreachableDependency(error)).toBeNull();
+    expect(toApiError(error)).toMatchObject({ statusCode: 503, code: 'transaction_conflict', headers: { 'retry-after': '1' } });
   });
 
   it('a server that is not there: unavailable (503)', async () => {
