@@ -27,7 +27,7 @@ export async function readRunForRedrive(em: SqlEntityManager, runId: string): Pr
   if (!row) return null;
   return {
     id: String(row.id),
-    taskId: row.task_id == null ? null : String(row.task_id),
+    taskId: row.task_id == null ? null : (row.task_id as string),
     subjectId: String(row.subject_id),
     status: row.status as RunStatus,
     attempts: Number(row.attempts),
