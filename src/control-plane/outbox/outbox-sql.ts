@@ -30,7 +30,12 @@ export interface OutboxRow {
 
 export interface NewRun {
   id: string;
-  taskId: string;
+  /** The registered spawnable's name (`motivational-task` for the built-in one). */
+  spawnable: string;
+  /** The subject's primary key, as text. */
+  subjectId: string;
+  /** The built-in spawnable's task id (= subjectId); null for any other spawnable. */
+  taskId: string | null;
   workflow: string;
   payloadVersion: number;
   enqueuedAt: Date;
@@ -126,6 +131,8 @@ export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly New
   for (let i = 0; i < runs.length; i += SPAWN_WRITE_CHUNK) {
     const runRows = runs.slice(i, i + SPAWN_WRITE_CHUNK).map((run) => ({
       id: run.id,
+      spawnable: run.spawnable,
+      subject_id: run.subjectId,
       task_id: run.taskId,
       workflow: run.workflow,
       payload_version: run.payloadVersion,
@@ -135,9 +142,10 @@ export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly New
     const last = i + SPAWN_WRITE_CHUNK >= runs.length;
     await em.execute(
       `with new_runs as (
-         insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at)
-         select id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at
-           from json_to_recordset(?::json) as r(id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz)
+         insert into workflow_run (id, spawnable, subject_id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at)
+         select id, spawnable, subject_id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at
+           from json_to_recordset(?::json)
+             as r(id uuid, spawnable text, subject_id text, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz)
        ), ${OUTBOX_WRITE_CTE}
        ${last ? OUTBOX_NOTIFY : 'select 1'}`,
       [JSON.stringify(runRows), outboxRowsJson(messages.slice(i, i + SPAWN_WRITE_CHUNK))],
