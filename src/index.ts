@@ -19,7 +19,10 @@ export {
   type ControlPlaneStats,
   type StartParts,
 } from './control-plane/control-plane.js';
-export type { SpawnedRun, SpawnRequestOptions } from './producers/spawn-tasks.js';
+export type { SpawnedRun } from './producers/spawn-tasks.js';
+export { DEFAULT_SPAWN_BATCH, type SpawnedSubjectRun, type SpawnRequestOptions } from './producers/spawn.js';
+export { defineSpawnable, InvalidSpawnableError, type Spawnable, type SpawnableSpec } from './producers/spawnable.js';
+export { MOTIVATIONAL_TASK_SPAWNABLE, motivationalTaskSpawnable } from './producers/built-in-spawnables.js';
 export { CONFIG_DEFAULTS, CONTROL_PLANE_ENV_NAMES, loadConfig, type Config } from './shared/config/config.js';
 export type { ReconcilePass } from './control-plane/outbox/run-reconciler.js';
 export type { StopOptions } from './control-plane/run-control.js';
@@ -43,6 +46,7 @@ export {
   NotPlainJsonError,
   PayloadTooLargeError,
   RelationNotLoadedError,
+  UnknownSpawnableError,
   UnknownTaskError,
   UnknownWorkflowError,
 } from './producers/errors/index.js';

@@ -12,7 +12,7 @@
 
 // Defining workflows.
 export { defineWorkflow, type WorkflowContext, type WorkflowDefinition, type WorkflowSpec } from './workers/workflows/workflow.js';
-export { builtInWorkflows, WorkflowRegistry } from './workers/workflows/registry.js';
+export { builtInWorkflows, WorkflowRegistry, type RegisteredRoute } from './workers/workflows/registry.js';
 export { WorkflowUnrecoverableError } from './workers/workflows/workflow-unrecoverable-error.js';
 export { InvalidWorkflowError } from './workers/workflows/invalid-workflow-error.js';
 
@@ -39,6 +39,19 @@ export {
   TaskSpawnContextV1,
   type TaskSpawnContextWire,
 } from './dto/task-spawn-context.js';
+export {
+  defineContract,
+  InvalidContractError,
+  openEnvelope,
+  wrapEnvelope,
+  type Contract,
+  type ContractData,
+  type ContractSchema,
+  type ContractSpec,
+  type ContractWire,
+  type OpenedContractEnvelope,
+} from './dto/contract.js';
+export { taskSpawnContract } from './dto/task-spawn-context.js';
 export { Envelope, openTaskSpawnEnvelope, wrapTaskSpawnContext, type OpenedEnvelope, type TaskSpawnEnvelope } from './dto/envelope.js';
 export { DeadCause, describeDeadCause, WorkflowFailure, WorkflowOutcome, WorkflowResult, type WorkflowOutcomeWire } from './dto/workflow-outcome.js';
 export { WorkflowPolicy } from './dto/workflow-policy.js';

@@ -18,7 +18,12 @@ import { OutboxRelay } from './outbox/outbox-relay.js';
 import { readOutboxLag, type OutboxLag } from './outbox/outbox-sql.js';
 import { RunReconciler, type ReconcilePass } from './outbox/run-reconciler.js';
 import { WakeAfterCommit } from './outbox/wake-after-commit.js';
-import { spawnTasks, type SpawnedRun, type SpawnRequestOptions } from '../producers/spawn-tasks.js';
+import { spawnTasks, type SpawnedRun } from '../producers/spawn-tasks.js';
+import { spawn, type SpawnedSubjectRun, type SpawnRequestOptions } from '../producers/spawn.js';
+import type { Spawnable } from '../producers/spawnable.js';
+import { motivationalTaskSpawnable } from '../producers/built-in-spawnables.js';
+import type { WorkflowDefinition } from '../workers/workflows/workflow.js';
+import { UnknownSpawnableError } from '../producers/errors/unknown-spawnable-error.js';
 import { ResultsRecorder, type ResultsRecorderOptions } from './recorder/results-recorder.js';
 import { deadLetterJobId } from '../dto/dead-letter.js';
 import { RedisConnectionFactory } from '../shared/redis/connection-factory.js';
@@ -31,10 +36,10 @@ import { countStoppedRuns, type StopResult, type StopStatus } from './run-contro
 import { Scheduler } from './scheduler.js';
 import { Schedules } from './schedules.js';
 
-/** The queues a workflow's jobs go to: one per motivation type it handles (one in all with `single` routing). */
+/** The queues a workflow's jobs go to: one per route key it handles (one in all with `single` routing). */
 function workflowQueues(registry: WorkflowRegistry, naming: QueueNaming, workflow: string): string[] {
-  const types = registry.motivationTypes.filter((type) => registry.forMotivation(type)?.name === workflow);
-  return [...new Set((types.length > 0 ? types : ['']).map((type) => naming.workflowQueue(type)))];
+  const keys = registry.routes.filter((route) => route.workflow.name === workflow).map((route) => route.queueKey);
+  return [...new Set((keys.length > 0 ? keys : ['']).map((key) => naming.workflowQueue(key)))];
 }
 
 export interface ControlPlaneOptions {
@@ -45,8 +50,21 @@ export interface ControlPlaneOptions {
   log: Logger;
   /** An ORM opened by the caller (kept open on close); otherwise one is opened from config. */
   orm?: Orm;
-  /** @defaultValue the built-in workflows plus `config.workflowModules` (`resolveWorkflowRegistry`) */
+  /** @defaultValue the built-in workflows plus `config.workflowModules` and `workflows` (`resolveWorkflowRegistry`) */
   registry?: WorkflowRegistry;
+  /**
+   * Workflows to route to beside the built-in ones and `config.workflowModules`'
+   * (ignored with `registry`): the control plane reads their contracts, route
+   * keys and policies; the workers run them.
+   * @defaultValue none
+   */
+  workflows?: readonly WorkflowDefinition[];
+  /**
+   * Your spawnables (what `defineSpawnable` returns), beside the built-in
+   * `motivational-task`: `spawnSubjects` and `POST /runs/spawn` take them by name.
+   * @defaultValue none
+   */
+  spawnables?: readonly Spawnable[];
   /** Run the relay in this process. @defaultValue true */
   relay?: boolean;
   /** Run the recorder in this process. @defaultValue true */
@@ -114,6 +132,7 @@ export class ControlPlane {
   readonly #runControl: RunControl;
   readonly #schedules: Schedules;
   readonly #scheduler: Scheduler;
+  readonly #spawnables: ReadonlyMap<string, Spawnable>;
   #listener: OutboxListener | null = null;
   #relayStarted = false;
   #recorderStarted = false;
@@ -124,6 +143,12 @@ export class ControlPlane {
     this.#orm = orm;
     this.#ownsOrm = ownsOrm;
     this.#options = options;
+    const spawnables = new Map<string, Spawnable>([[motivationalTaskSpawnable.name, motivationalTaskSpawnable]]);
+    for (const spawnable of options.spawnables ?? []) {
+      if (spawnables.has(spawnable.name)) throw new TypeError(`spawnable "${spawnable.name}" is registered twice`);
+      spawnables.set(spawnable.name, spawnable);
+    }
+    this.#spawnables = spawnables;
     const { config, log } = options;
     this.#redis = new RedisConnectionFactory(options.redisUrl ?? config.redisUrl);
     this.#naming = this.#redis.naming(config.queuePrefix, config.queueRouting);
@@ -194,7 +219,7 @@ export class ControlPlane {
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
     // The producer refuses tasks no workflow handles, so it must know the
     // user workflows the workers load (NYX_WORKFLOW_MODULES) too.
-    const registry = options.registry ?? (await resolveWorkflowRegistry(options.config.workflowModules));
+    const registry = options.registry ?? (await resolveWorkflowRegistry(options.config.workflowModules, options.workflows));
     const orm = options.orm ?? (await openOrm({ databaseUrl: options.config.databaseUrl, pgliteDataDir: options.config.dataDir }));
     return new ControlPlane(orm, !options.orm, { ...options, registry });
   }
@@ -244,10 +269,47 @@ export class ControlPlane {
       ...(request as SpawnRequestOptions<M>),
       registry: this.#options.registry,
       maxPayloadBytes: this.#options.config.maxPayloadBytes,
-      queueFor: (motivationType) => this.#naming.workflowQueue(motivationType),
+      queueFor: (queueKey) => this.#naming.workflowQueue(queueKey),
     });
     if (runs.length > 0) this.afterOutboxWrite(em);
     return runs;
+  }
+
+  /**
+   * Spawns a spawnable's subjects by id (see `spawn` in producers/spawn.ts):
+   * one run and one outbox row per subject, in batches of `batchSize`, in
+   * one transaction — yours with `{ em }`. `spawnable` is one registered
+   * with `open`'s `spawnables` (or the built-in `motivational-task`), by
+   * value or by name.
+   * @throws UnknownSpawnableError, UnknownTaskError, UnknownWorkflowError, RelationNotLoadedError, InvalidTaskContextError…
+   */
+  async spawnSubjects<M extends object = never>(
+    spawnable: Spawnable | string,
+    ids: readonly string[],
+    options: ControlPlaneSpawnOptions<M> = {},
+  ): Promise<SpawnedSubjectRun[]> {
+    const resolved = this.spawnable(typeof spawnable === 'string' ? spawnable : spawnable.name);
+    const { em = this.#orm.em, ...request } = options;
+    const runs = await spawn<M>(em, resolved, ids, {
+      ...(request as SpawnRequestOptions<M>),
+      registry: this.#options.registry,
+      maxPayloadBytes: this.#options.config.maxPayloadBytes,
+      queueFor: (queueKey) => this.#naming.workflowQueue(queueKey),
+    });
+    if (runs.length > 0) this.afterOutboxWrite(em);
+    return runs;
+  }
+
+  /** A registered spawnable by name. @throws UnknownSpawnableError */
+  spawnable(name: string): Spawnable {
+    const found = this.#spawnables.get(name);
+    if (!found) throw new UnknownSpawnableError(name, [...this.#spawnables.keys()]);
+    return found;
+  }
+
+  /** Names of the registered spawnables (the built-in one first). */
+  spawnableNames(): string[] {
+    return [...this.#spawnables.keys()];
   }
 
   /**

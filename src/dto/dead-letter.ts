@@ -17,6 +17,8 @@ export const DeadLetter = z.object({
   /** The job id: the run id for jobs the relay sent, anything for jobs written into Redis by hand. */
   runId: z.string(),
   taskId: z.string().nullable(),
+  /** The run's subject id, when the payload's contract names it. Absent from older workers. */
+  subjectId: z.string().nullable().optional(),
   workflow: z.string().nullable(),
   /** Why the run is dead, short: `invalid payload`, `unrecoverable error`, `attempts exhausted (3)`, `stalled too often (2)`. */
   reason: z.string(),

@@ -1,5 +1,6 @@
 export * from './json-value.js';
 export * from './json-safe.js';
+export * from './contract.js';
 export * from './task-spawn-context.js';
 export * from './envelope.js';
 export * from './workflow-outcome.js';

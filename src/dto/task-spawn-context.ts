@@ -8,6 +8,7 @@
  * documented default, so workers only ever see the current shape.
  */
 import { z } from 'zod';
+import { defineContract } from './contract.js';
 import { IsoDate, JsonValue } from './json-value.js';
 
 /** Limits that keep one payload small enough for Redis and for the dashboard. */
@@ -39,3 +40,21 @@ export type TaskSpawnContextWire = z.input<typeof TaskSpawnContext>;
 
 export const TASK_SPAWN_CONTEXT_SCHEMA = 'TaskSpawnContext';
 export const TASK_SPAWN_CONTEXT_VERSION = 2;
+
+/**
+ * The built-in contract: the NYX pair's payload, routed by `motivationType`.
+ * Its route keys are queued under their bare name (`workflows-curiosity`),
+ * as before contracts existed.
+ */
+export const taskSpawnContract = defineContract({
+  name: TASK_SPAWN_CONTEXT_SCHEMA,
+  version: TASK_SPAWN_CONTEXT_VERSION,
+  schema: TaskSpawnContext,
+  upcasters: {
+    1: (old) => ({ ...z.encode(TaskSpawnContextV1, TaskSpawnContextV1.parse(old)), intensity: DEFAULT_INTENSITY_FOR_V1 }),
+  },
+  route: (context) => context.motivationType,
+  priority: (context) => context.priority,
+  subjectOf: (context) => context.taskId,
+  routeNamespace: '',
+});

@@ -12,7 +12,10 @@ import { IsoDate, JsonValue } from './json-value.js';
 
 const attemptFields = {
   runId: z.uuid(),
+  /** The subject's id when it is a uuid (the built-in task's id): what workers before contracts sent. */
   taskId: z.uuid().nullable(),
+  /** The run's subject id, when the payload's contract names it (`subjectOf`). Absent from older workers. */
+  subjectId: z.string().min(1).max(256).optional(),
   workflow: z.string().nullable(),
   /** 1-based number of the attempt that ended. */
   attempt: z.number().int().positive(),

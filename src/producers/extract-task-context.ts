@@ -5,7 +5,7 @@
  * fields a workflow may see into a validated, plain `TaskSpawnContext`.
  * Nothing that comes out of here refers to the ORM.
  */
-import { wrap, type Loaded } from '@mikro-orm/core';
+import { Reference, wrap, type Loaded } from '@mikro-orm/core';
 import { z } from 'zod';
 import { TaskSpawnContext, type TaskSpawnContextWire } from '../dto/index.js';
 import { findJsonInputProblem, METADATA_LIMITS, textProblem, type JsonInputProblem } from '../dto/input-limits.js';
@@ -28,7 +28,23 @@ export function extractTaskContext(task: SpawnableTask): TaskSpawnContext {
 
 /** As `extractTaskContext`, also returning the wire form it validated, so the producer need not encode it again. */
 export function extractTaskContextAndWire(task: SpawnableTask): ExtractedTaskContext {
-  const state = task.motivationalState as SpawnableTask['motivationalState'] | null | undefined;
+  const candidate = taskContextCandidate(task);
+  // The candidate holds a Date; validate the wire form so the codec runs both ways.
+  const encoded = encodeOrExplain(task.id, candidate);
+  const parsed = TaskSpawnContext.safeParse(encoded);
+  if (!parsed.success) throw invalid(task.id, parsed.error);
+  return { context: parsed.data, wire: encoded };
+}
+
+/**
+ * The context a task makes, checked for what stored data may hold but not
+ * yet validated: the built-in spawnable's `extract` (spawn.ts validates it
+ * against the contract, both ways, as for any spawnable).
+ */
+export function taskContextCandidate(task: SpawnableTask): TaskSpawnContext {
+  const ref = task.motivationalState as unknown;
+  // A Ref relation (`.ref()`): the entity is behind it. A cast or an `any` may hand a bare entity.
+  const state = (Reference.isReference(ref) ? (ref.isInitialized() ? ref.unwrap() : null) : ref) as SpawnableTask['motivationalState']['$'] | null | undefined;
   if (!state || !wrap(state, true).isInitialized()) {
     throw new RelationNotLoadedError(task.id, 'motivationalState');
   }
@@ -36,21 +52,17 @@ export function extractTaskContextAndWire(task: SpawnableTask): ExtractedTaskCon
   const refused = findStoredInputProblem(task, state.motivationType);
   if (refused) throw new InvalidTaskContextError(task.id, [{ path: refused.path, message: refused.reason }]);
   if (task.metadata != null) assertPlainJson(task.metadata, `task ${task.id} metadata`);
-  const candidate = {
+  return {
     taskId: task.id,
     generatedPrompt: task.generatedPrompt,
     motivationType: state.motivationType,
-    intensity: state.intensity,
+    // Typed number | string by the double column; a string is refused by the contract's validation.
+    intensity: state.intensity as number,
     priority: task.taskPriority,
-    arbitrationScore: task.arbitrationScore,
+    arbitrationScore: task.arbitrationScore as number,
     createdAt: task.createdAt,
-    ...(task.metadata != null ? { metadata: task.metadata } : {}),
+    ...(task.metadata != null ? { metadata: task.metadata as TaskSpawnContext['metadata'] } : {}),
   };
-  // The candidate holds a Date; validate the wire form so the codec runs both ways.
-  const encoded = encodeOrExplain(task.id, candidate);
-  const parsed = TaskSpawnContext.safeParse(encoded);
-  if (!parsed.success) throw invalid(task.id, parsed.error);
-  return { context: parsed.data, wire: encoded };
 }
 
 function encodeOrExplain(taskId: string, candidate: unknown) {

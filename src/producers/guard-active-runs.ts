@@ -43,8 +43,8 @@ export async function assertNoActiveRuns(em: EntityManager, taskIds: readonly st
   await lockTasks(sql, taskIds);
   const active = await sql.findOne(
     WorkflowRun,
-    { task: { $in: [...taskIds] }, status: { $in: [...ACTIVE_RUN_STATUSES] } },
-    { fields: ['id', 'status', 'task'], orderBy: { enqueuedAt: 'asc', id: 'asc' } },
+    { taskId: { $in: [...taskIds] }, status: { $in: [...ACTIVE_RUN_STATUSES] } },
+    { fields: ['id', 'status', 'taskId'], orderBy: { enqueuedAt: 'asc', id: 'asc' } },
   );
-  if (active) throw new RunInProgressError(active.task.id, active.id, active.status);
+  if (active) throw new RunInProgressError(active.taskId!, active.id, active.status);
 }

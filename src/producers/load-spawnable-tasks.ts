@@ -11,6 +11,7 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { selectTasksWithDeepMetadata } from './built-in-spawnables.js';
 import { METADATA_LIMITS } from '../dto/input-limits.js';
 import { MotivationalTask } from '../control-plane/entities/index.js';
 import { InvalidTaskContextError } from './errors/invalid-task-context-error.js';
@@ -45,17 +46,4 @@ export async function loadSpawnableTasks(em: EntityManager, taskIds: readonly st
   // Same order as asked, so runs are created (and their jobs relayed) in that order.
   const byId = new Map(loaded.map((task) => [task.id, task]));
   return taskIds.map((id) => byId.get(id)!);
-}
-
-/**
- * Ids among `ids` whose metadata holds a container below `maxDepth` levels
- * (the metadata object is level 1): jsonpath's `.**{n}` visits level n only,
- * so PostgreSQL walks no deeper than the limit.
- */
-async function selectTasksWithDeepMetadata(em: SqlEntityManager, ids: readonly string[], maxDepth: number): Promise<string[]> {
-  const rows = await em.execute<{ id: string }[]>(`select id from motivational_task where id = any(?::uuid[]) and jsonb_path_exists(metadata, ?::jsonpath)`, [
-    `{${ids.join(',')}}`,
-    `strict $.**{${maxDepth}} ? (@.type() == "object" || @.type() == "array")`,
-  ]);
-  return rows.map((row) => row.id);
 }

@@ -18,7 +18,7 @@ function isWorkflow(value: unknown): value is WorkflowDefinition {
     typeof candidate === 'object' &&
     candidate !== null &&
     typeof candidate.name === 'string' &&
-    Array.isArray(candidate.motivationTypes) &&
+    Array.isArray(candidate.routes) &&
     typeof candidate.run === 'function' &&
     typeof (candidate.input as { safeParse?: unknown } | undefined)?.safeParse === 'function'
   );

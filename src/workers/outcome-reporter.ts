@@ -70,7 +70,7 @@ export interface OutcomeReporterOptions {
   onRetry?: (error: unknown, failures: number) => void;
 }
 
-export type DeadLetterFields = Pick<DeadLetterWire, 'runId' | 'taskId' | 'workflow' | 'reason' | 'error'>;
+export type DeadLetterFields = Pick<DeadLetterWire, 'runId' | 'taskId' | 'subjectId' | 'workflow' | 'reason' | 'error'>;
 
 /**
  * The job's data as a letter keeps it: unreadable data as its raw text,

@@ -114,7 +114,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerHandle 
     onAbandoned,
   });
   const workers = options.queues.map((spec) => {
-    const worker: Worker = new TolerantWorker(naming.workflowQueue(spec.motivationType), (job, token) => processor.process(job, token), {
+    const worker: Worker = new TolerantWorker(naming.workflowQueue(spec.routeKey), (job, token) => processor.process(job, token), {
       connection: redis.connection('blocking'),
       prefix,
       concurrency: spec.concurrency,

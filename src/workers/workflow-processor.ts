@@ -1,7 +1,7 @@
 /**
  * The BullMQ processor of a worker process. For each job: open the envelope
- * with the shared zod schema (upcasting older versions), find the workflow
- * for its motivation type, parse the workflow's own input, run it, and report
+ * with the contract its `schema` names (upcasting older versions), find the
+ * workflow for the contract's route key, parse the workflow's own input, run it, and report
  * the outcome. Everything it knows comes from the job's data: there is no
  * database here to ask.
  *
@@ -27,15 +27,7 @@
  */
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
-import {
-  describeDeadCause,
-  openTaskSpawnEnvelope,
-  WorkflowFailure,
-  WorkflowResult,
-  type TaskSpawnContext as Context,
-  type TaskSpawnContextWire,
-  type WorkflowOutcomeWire,
-} from '../dto/index.js';
+import { describeDeadCause, openEnvelope, WorkflowFailure, WorkflowResult, type Contract, type WorkflowOutcomeWire } from '../dto/index.js';
 import type { WorkflowRegistry } from './workflows/registry.js';
 import type { WorkflowDefinition } from './workflows/workflow.js';
 import { AttemptControl } from './attempt-control.js';
@@ -80,14 +72,41 @@ export interface WorkflowProcessor {
 interface AttemptState {
   attempt: number;
   startedAt: Date;
-  context: Context | null;
+  /** The payload's subject id, when its contract says (`subjectOf`). */
+  subjectId: string | null;
   workflow: WorkflowDefinition | undefined;
 }
 
-function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire): unknown {
+/** An opened payload: its contract, parsed data and wire form, route key and subject. */
+interface OpenedJob {
+  contract: Contract;
+  wire: unknown;
+  route: string;
+  subjectId: string | null;
+}
+
+/** The subject as a legacy `taskId` (a uuid field of outcomes and dead letters): null when it is not a uuid. */
+function taskIdOf(subjectId: string | null): string | null {
+  return subjectId !== null && isUuid(subjectId) ? subjectId : null;
+}
+
+function openJob(registry: WorkflowRegistry, data: unknown): { ok: true; job: OpenedJob } | { ok: false; reason: string } {
+  const opened = openEnvelope(registry.contracts, data);
+  if (!opened.ok) return opened;
+  const { contract } = opened;
+  try {
+    const route = contract.route(opened.data);
+    const subject = contract.subjectOf?.(opened.data);
+    return { ok: true, job: { contract, wire: opened.wire, route, subjectId: subject === undefined ? null : String(subject) } };
+  } catch (error) {
+    return { ok: false, reason: `${contract.name}: route or subject unreadable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function parseInput(workflow: WorkflowDefinition, payload: unknown): unknown {
   // Input schemas read the wire form (dates as ISO strings), like the payload
   // itself, projected to the fields the workflow declares.
-  const wire: Record<string, unknown> = context;
+  const wire = (payload !== null && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
   const shape = (workflow.input as { shape?: Record<string, unknown> }).shape;
   const projected = shape
     ? Object.fromEntries(
@@ -95,7 +114,7 @@ function parseInput(workflow: WorkflowDefinition, context: TaskSpawnContextWire)
           .filter((k) => k in wire)
           .map((k) => [k, wire[k]]),
       )
-    : wire;
+    : payload;
   const parsed = workflow.input.safeParse(projected);
   if (!parsed.success) {
     throw new InvalidPayloadError(`payload does not fit workflow "${workflow.name}": ${z.prettifyError(parsed.error)}`);
@@ -117,7 +136,8 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     const failure = {
       kind: 'failed' as const,
       runId,
-      taskId: state.context?.taskId ?? null,
+      taskId: taskIdOf(state.subjectId),
+      ...(state.subjectId !== null ? { subjectId: state.subjectId } : {}),
       workflow: state.workflow?.name ?? null,
       attempt: state.attempt,
       startedAt: state.startedAt.toISOString(),
@@ -137,7 +157,7 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     if (final) {
       await deps.reporter.deadLetter(
         job,
-        { runId, taskId: failure.taskId, workflow: failure.workflow, reason: deadReason!, error: failure.error },
+        { runId, taskId: failure.taskId, subjectId: state.subjectId, workflow: failure.workflow, reason: deadReason!, error: failure.error },
         failedByBullmq,
       );
     }
@@ -146,13 +166,13 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
   async function process(job: Job, token?: string): Promise<unknown> {
     seen.add(job);
     const runId = String(job.id);
-    const state: AttemptState = { attempt: Math.max(1, job.attemptsStarted), startedAt: new Date(), context: null, workflow: undefined };
+    const state: AttemptState = { attempt: Math.max(1, job.attemptsStarted), startedAt: new Date(), subjectId: null, workflow: undefined };
     try {
       const data: unknown = job.data;
-      const opened = data instanceof UnreadableJobData ? null : openTaskSpawnEnvelope(data);
+      const opened = data instanceof UnreadableJobData ? null : openJob(deps.registry, data);
       if (opened?.ok) {
-        state.context = opened.context;
-        state.workflow = deps.registry.forMotivation(opened.context.motivationType);
+        state.subjectId = opened.job.subjectId;
+        state.workflow = deps.registry.forRoute(opened.job.contract.name, opened.job.route);
       }
       if (job.stalledCounter > maxStalledCount) {
         // This start only fails the job: the attempt that counts is the one that stalled.
@@ -165,12 +185,12 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       if (!opened?.ok) throw new InvalidPayloadError(opened?.reason ?? 'no payload');
       const workflow = state.workflow;
       if (!workflow) {
-        throw new InvalidPayloadError(
-          `no workflow for motivation type "${opened.context.motivationType}" (known: ${deps.registry.motivationTypes.join(', ')})`,
-        );
+        const { contract, route } = opened.job;
+        const what = contract.routeNamespace === '' ? `motivation type "${route}"` : `route "${route}" of ${contract.name}`;
+        throw new InvalidPayloadError(`no workflow for ${what} (known: ${deps.registry.routesOf(contract.name).join(', ')})`);
       }
-      const input = parseInput(workflow, opened.wire);
-      const log = { runId, jobId: runId, taskId: opened.context.taskId, workflow: workflow.name, attempt: state.attempt };
+      const input = parseInput(workflow, opened.job.wire);
+      const log = { runId, jobId: runId, subjectId: state.subjectId, workflow: workflow.name, attempt: state.attempt };
       const control = new AttemptControl({
         runId,
         workflow: workflow.name,
@@ -198,7 +218,8 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
       const result = {
         kind: 'completed' as const,
         runId,
-        taskId: opened.context.taskId,
+        taskId: taskIdOf(state.subjectId),
+        ...(state.subjectId !== null ? { subjectId: state.subjectId } : {}),
         workflow: workflow.name,
         attempt: state.attempt,
         startedAt: state.startedAt.toISOString(),
@@ -245,10 +266,10 @@ export function createWorkflowProcessor(deps: WorkflowProcessorDeps): WorkflowPr
     const stalled = isStalledFailure(error);
     const attempt = Math.max(1, stalled ? job.attemptsStarted - 1 : job.attemptsStarted);
     // The payload is only read to name the task and workflow in the dead letter.
-    const opened = job.data instanceof UnreadableJobData ? null : openTaskSpawnEnvelope(job.data);
-    const context = opened?.ok ? opened.context : null;
-    const workflow = context ? deps.registry.forMotivation(context.motivationType) : undefined;
-    await reportFailure(job, error, { attempt, startedAt: new Date(), context, workflow }, true);
+    const opened = job.data instanceof UnreadableJobData ? null : openJob(deps.registry, job.data);
+    const subjectId = opened?.ok ? opened.job.subjectId : null;
+    const workflow = opened?.ok ? deps.registry.forRoute(opened.job.contract.name, opened.job.route) : undefined;
+    await reportFailure(job, error, { attempt, startedAt: new Date(), subjectId, workflow }, true);
   }
 
   return { process, handleFailedEvent };

@@ -45,12 +45,12 @@ describe('nyx spawn', () => {
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toContain(`task ${taskId} already has run ${runId}`);
     expect(second.stderr).toContain('--force');
-    expect(await t.orm.em.fork().count(WorkflowRun, { task: taskId })).toBe(1);
+    expect(await t.orm.em.fork().count(WorkflowRun, { taskId: taskId })).toBe(1);
 
     const forced = await runNyxCli(['spawn', '--force', taskId], env);
     expect(forced.code).toBe(0);
     expect(forced.stdout.split('\t')[0]).not.toBe(runId);
-    expect(await t.orm.em.fork().count(WorkflowRun, { task: taskId })).toBe(2);
+    expect(await t.orm.em.fork().count(WorkflowRun, { taskId: taskId })).toBe(2);
   });
 
   it('several ids: one in progress refuses them all (one transaction), naming it', async () => {
@@ -59,6 +59,6 @@ describe('nyx spawn', () => {
     const both = await runNyxCli(['spawn', idle, busy], env);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain(`task ${busy} already has run`);
-    expect(await t.orm.em.fork().count(WorkflowRun, { task: idle })).toBe(0);
+    expect(await t.orm.em.fork().count(WorkflowRun, { taskId: idle })).toBe(0);
   });
 });

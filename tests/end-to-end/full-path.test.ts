@@ -11,7 +11,7 @@ import type { Orm } from '../../src/control-plane/db/orm.js';
 import { seedTasks } from '../../src/tools/demo/seed.js';
 import { WorkerPool } from '../../src/tools/demo/worker-pool.js';
 import { openResultMessage, RESULTS_QUEUE } from '../../src/dto/index.js';
-import { WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { MotivationalTask, WorkflowRun } from '../../src/control-plane/entities/index.js';
 import { RESULT_BATCH_MAX } from '../../src/workers/outcome-reporter.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../support/test-redis.js';
@@ -51,7 +51,9 @@ describe('full path: spawn → worker processes → recorded results', () => {
 
     await waitFor('all runs completed', async () => (await countRunsByStatus(cp.em())).completed === 40);
 
-    const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } }, { populate: ['task'] });
+    const recorded = await orm.em.fork().find(WorkflowRun, { id: { $in: runs.map((r) => r.runId) } });
+    const tasks = new Map((await orm.em.fork().find(MotivationalTask, { id: { $in: recorded.map((r) => r.taskId!) } })).map((t) => [t.id, t]));
+    const taskOf = (run: WorkflowRun) => tasks.get(run.taskId!)!;
     expect(recorded).toHaveLength(40);
     for (const run of recorded) {
       expect(run.status).toBe('completed');
@@ -66,11 +68,11 @@ describe('full path: spawn → worker processes → recorded results', () => {
     const keywordsResult = keywordsRun.result as { keywords: { word: string }[]; summary: string; motivationType: string };
     expect(['curiosity', 'relatedness']).toContain(keywordsResult.motivationType);
     expect(keywordsResult.keywords.length).toBeGreaterThan(0);
-    for (const { word } of keywordsResult.keywords) expect(keywordsRun.task.generatedPrompt.toLowerCase()).toContain(word);
+    for (const { word } of keywordsResult.keywords) expect(taskOf(keywordsRun).generatedPrompt.toLowerCase()).toContain(word);
 
     const planRun = recorded.find((r) => r.workflow === 'plan-steps')!;
     const plan = planRun.result as { steps: { order: number; text: string }[]; priority: number };
-    expect(plan.priority).toBe(planRun.task.taskPriority);
+    expect(plan.priority).toBe(taskOf(planRun).taskPriority);
     expect(plan.steps.length).toBeGreaterThan(1);
     expect(plan.steps.map((s) => s.order)).toEqual(plan.steps.map((_, i) => i + 1));
 

@@ -56,6 +56,6 @@ describe('delayed spawns', () => {
     await expect(h.cp.spawn(taskIds, { delayMs: -1 })).rejects.toThrow(new InvalidSpawnTimeError('delayMs: -1 is not a whole number of ms >= 0'));
     await expect(h.cp.spawn(taskIds, { delayMs: 5, runAt: new Date() })).rejects.toThrow('spawn time: give runAt or delayMs, not both');
     await expect(h.cp.spawn(taskIds, { runAt: new Date('nope') })).rejects.toThrow('spawn time: runAt: Invalid Date is not a valid Date');
-    expect(await h.orm.em.fork().count(WorkflowRun, { task: taskIds[0]! })).toBe(0);
+    expect(await h.orm.em.fork().count(WorkflowRun, { taskId: taskIds[0]! })).toBe(0);
   });
 });

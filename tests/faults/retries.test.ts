@@ -47,7 +47,7 @@ describe('retries and unrecoverable errors', () => {
     // The payload is kept as sent, so it can be redriven.
     const opened = openTaskSpawnEnvelope(letter.payload);
     expect(opened.ok && opened.context.motivationType).toBe('test-flaky');
-    expect(letter.taskId).toBe(run.task.id);
+    expect(letter.taskId).toBe(run.taskId);
   });
 
   it('does not retry a workflow that throws WorkflowUnrecoverableError', async () => {

@@ -84,7 +84,7 @@ describe('schedules with several control planes', () => {
     const beforeStop = await fires();
     const runIds = beforeStop.flatMap((f) => f.runIds);
     expect(new Set(runIds).size).toBe(runIds.length);
-    expect(await orm.em.fork().count(WorkflowRun, { task: taskId })).toBe(runIds.length);
+    expect(await orm.em.fork().count(WorkflowRun, { taskId: taskId })).toBe(runIds.length);
 
     // No control plane for a while; then one comes back.
     const lastBeforeStop = beforeStop.at(-1)!.slot;
@@ -104,6 +104,6 @@ describe('schedules with several control planes', () => {
     const resumed = after.filter((f) => f.slot.getTime() > restartedAt);
     expect(resumed.map((f) => f.slot.getTime() - resumed[0]!.slot.getTime())).toEqual(resumed.map((_, i) => i * 1_000));
     const allRunIds = after.flatMap((f) => f.runIds);
-    expect(await orm.em.fork().count(WorkflowRun, { task: taskId })).toBe(allRunIds.length);
+    expect(await orm.em.fork().count(WorkflowRun, { taskId: taskId })).toBe(allRunIds.length);
   });
 });

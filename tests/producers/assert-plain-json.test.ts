@@ -46,7 +46,7 @@ describe('assertPlainJson with real MikroORM objects', () => {
     const em = orm.em.fork();
     const task = await em.findOneOrFail(MotivationalTask, taskId, { populate: ['motivationalState'] });
     expect(wrap(task.motivationalState).isManaged()).toBe(true);
-    expect(refusal({ owner: task.motivationalState }).message).toBe(
+    expect(refusal({ owner: task.motivationalState.$ }).message).toBe(
       `metadata.owner: MikroORM entity MotivationalState is not plain JSON (managed by an EntityManager; ${DTO})`,
     );
     expect(refusal({ tasks: [task] }, 'payload.data').message).toBe(
@@ -57,7 +57,7 @@ describe('assertPlainJson with real MikroORM objects', () => {
   it('names an unloaded relation (a task loaded without populate) as a reference with only its key', async () => {
     const task = await orm.em.fork().findOneOrFail(MotivationalTask, taskId);
     expect(wrap(task.motivationalState).isInitialized()).toBe(false);
-    expect(refusal({ state: task.motivationalState }).message).toBe(
+    expect(refusal({ state: task.motivationalState.unwrap() }).message).toBe(
       `metadata.state: MikroORM entity MotivationalState is not plain JSON (an unloaded reference: only its primary key is set; ${DTO})`,
     );
   });
@@ -85,7 +85,7 @@ describe('assertPlainJson with real MikroORM objects', () => {
   it('names a Collection, initialized or not', async () => {
     const em = orm.em.fork();
     const task = await em.findOneOrFail(MotivationalTask, taskId, { populate: ['motivationalState'] });
-    const tasks = task.motivationalState.tasks;
+    const tasks = task.motivationalState.$.tasks;
     expect(tasks.isInitialized()).toBe(false);
     expect(refusal({ tasks }).message).toBe(
       'metadata.tasks: MikroORM Collection of MotivationalState is not plain JSON (not initialized; map its items to DTOs)',

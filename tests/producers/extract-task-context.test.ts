@@ -29,10 +29,11 @@ describe('extracting TaskSpawnContext at the session boundary', () => {
     await db?.drop();
   });
 
-  it('shows the trap: without populate, the relation reads as undefined — silently', async () => {
+  it('is loud without populate: the Ref relation throws when read, its key stays readable', async () => {
     const task = await orm.em.fork().findOneOrFail(MotivationalTask, { id: taskIds[0]! });
-    expect(wrap(task.motivationalState).isInitialized()).toBe(false);
-    expect(task.motivationalState.motivationType).toBeUndefined();
+    expect(task.motivationalState.isInitialized()).toBe(false);
+    expect(() => task.motivationalState.getEntity()).toThrow(/Reference<MotivationalState> \d+ not initialized/);
+    expect(wrap(task.motivationalState.unwrap()).isInitialized()).toBe(false);
     // JSON.stringify (what queue.add does) keeps only the key, and the date becomes a string.
     const json = JSON.parse(JSON.stringify(task));
     expect(json.motivationalState).toBe(task.motivationalState.id);
@@ -52,8 +53,8 @@ describe('extracting TaskSpawnContext at the session boundary', () => {
     expect(context).toEqual({
       taskId: task!.id,
       generatedPrompt: task!.generatedPrompt,
-      motivationType: task!.motivationalState.motivationType,
-      intensity: task!.motivationalState.intensity,
+      motivationType: task!.motivationalState.$.motivationType,
+      intensity: task!.motivationalState.$.intensity,
       priority: task!.taskPriority,
       arbitrationScore: task!.arbitrationScore,
       createdAt: task!.createdAt,

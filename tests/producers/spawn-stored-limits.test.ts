@@ -35,7 +35,7 @@ describe('spawnTasks and stored data', () => {
   /** Writes metadata with plain SQL, as another program would (no API check on the way in). */
   const storeMetadata = async (taskId: string, json: string) =>
     orm.em.fork().getConnection().execute('update motivational_task set metadata = ?::jsonb where id = ?', [json, taskId]);
-  const runsOf = async (taskId: string) => orm.em.fork().count(WorkflowRun, { task: taskId });
+  const runsOf = async (taskId: string) => orm.em.fork().count(WorkflowRun, { taskId: taskId });
 
   it.each([
     ['17 levels deep', `{"a":${'['.repeat(16)}${']'.repeat(16)}}`, /^metadata\.a(\[0\]){15}$/, /nested deeper than the limit of 16 levels/],

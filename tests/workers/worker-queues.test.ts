@@ -9,7 +9,7 @@ const plan = (env: Record<string, string>) => planWorkerQueues(loadWorkerConfig(
 
 describe('planWorkerQueues', () => {
   it('takes the one workflow queue by default', () => {
-    expect(plan({ NYX_WORKER_CONCURRENCY: '7' })).toEqual([{ key: 'workflows', motivationType: '', concurrency: 7 }]);
+    expect(plan({ NYX_WORKER_CONCURRENCY: '7' })).toEqual([{ key: 'workflows', routeKey: '', concurrency: 7 }]);
   });
 
   it('takes one queue per registered motivation type with motivation routing', () => {
@@ -30,8 +30,8 @@ describe('planWorkerQueues', () => {
         NYX_QUEUE_RATE_LIMIT: 'curiosity=100/1000',
       }),
     ).toEqual([
-      { key: 'curiosity', motivationType: 'curiosity', concurrency: 20, limiter: { max: 100, duration: 1000 } },
-      { key: 'mastery', motivationType: 'mastery', concurrency: 2 },
+      { key: 'curiosity', routeKey: 'curiosity', concurrency: 20, limiter: { max: 100, duration: 1000 } },
+      { key: 'mastery', routeKey: 'mastery', concurrency: 2 },
     ]);
   });
 

@@ -2,19 +2,22 @@
  * The reminders application, end to end against real PostgreSQL and Redis:
  * 1. applies nyx's migrations and its own to its database;
  * 2. opens a nyx ControlPlane on its own MikroORM;
- * 3. creates a reminder and spawns its task in ONE transaction that rolls
- *    back: no reminder, no run, no outbox row, and never a job;
+ * 3. creates a person and a reminder and spawns the reminder (its own
+ *    entity, its own contract, reminder.spawnable.ts) in ONE transaction
+ *    that rolls back: no reminder, no run (so nothing to relay), and never a job;
  * 4. does the same and commits: its worker (worker.ts, another process) runs
- *    the reminder workflow, and the recorded run carries its result.
+ *    the reminder workflow on the reminder's DTO, and the recorded run
+ *    carries its result.
  * Exits 0 when every check holds, 1 with the failed check otherwise.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
-import { ControlPlane, createLogger, loadConfig, migrate, MotivationalState, MotivationalTask, WorkflowRun } from 'nyx-orchestrator';
+import { ControlPlane, createLogger, loadConfig, migrate, WorkflowRun } from 'nyx-orchestrator';
 import { ormConfig } from './mikro-orm.config.js';
-import { Reminder } from './reminder.entity.js';
+import { Person, Reminder } from './reminder.entity.js';
+import { reminderSpawnable } from './reminder.spawnable.js';
 import { settings } from './settings.js';
 
 class Rollback extends Error {}
@@ -50,17 +53,10 @@ async function createAndSpawn(em: MikroORM['em'], cp: ControlPlane, text: string
   let reminderId = '';
   try {
     await em.fork().transactional(async (tx) => {
-      const reminder = tx.create(Reminder, { text });
-      const state = tx.create(MotivationalState, { motivationType: 'reminder', intensity: 0.5 });
-      const task = tx.create(MotivationalTask, {
-        generatedPrompt: text,
-        taskPriority: 1,
-        arbitrationScore: 0.5,
-        metadata: { reminderId: reminder.id },
-        motivationalState: state,
-      });
+      const person = tx.create(Person, { name: 'Ada', email: 'ada@example.com' });
+      const reminder = tx.create(Reminder, { text, person });
       await tx.flush();
-      const [run] = await cp.spawn([task.id], { em: tx });
+      const [run] = await cp.spawnSubjects(reminderSpawnable, [reminder.id], { em: tx });
       runId = run!.runId;
       reminderId = reminder.id;
       reminder.runId = runId;
@@ -89,6 +85,7 @@ async function main(): Promise<void> {
     redisUrl: settings.redisUrl,
     log: createLogger('reminders', 'warn'),
     orm,
+    spawnables: [reminderSpawnable],
   });
   await cp.start();
   const worker = await startWorker();
@@ -100,8 +97,9 @@ async function main(): Promise<void> {
     const run = await waitForFinalRun(orm, kept.runId);
     check(run.status === 'completed', 'the committed spawn ran to completion', run.status);
     check(run.workflow === 'reminder', 'it ran the application workflow', run.workflow);
+    check(run.spawnable === 'reminder' && run.subjectId === kept.reminderId, "the run records the application's spawnable and subject", run.subjectId);
     check(
-      isDeepStrictEqual(run.result, { delivered: 'CALL THE PLUMBER', reminderId: kept.reminderId, attempt: 1 }),
+      isDeepStrictEqual(run.result, { delivered: 'CALL THE PLUMBER', to: 'ada@example.com', reminderId: kept.reminderId, attempt: 1 }),
       'the recorded result is the workflow output',
       run.result,
     );
@@ -111,7 +109,6 @@ async function main(): Promise<void> {
     // The relay has sent everything committed before the kept run (outbox order), so a job for the rolled-back run would exist by now.
     check(rolledBack.runId !== '', 'the rolled-back transaction had spawned a run');
     check((await em.count(Reminder, { id: rolledBack.reminderId })) === 0, 'rollback: no reminder row');
-    // The run row is also its outbox row: no run, nothing for the relay to send.
     check((await em.count(WorkflowRun, { id: rolledBack.runId })) === 0, 'rollback: no run row');
     check((await queue.getJob(rolledBack.runId)) === undefined, 'rollback: no job in Redis');
     check((await queue.getJob(kept.runId)) !== undefined, 'the committed run has its job (the Redis check looks in the right place)');

@@ -1,16 +1,18 @@
 /**
  * The application's workflow module: loaded by its worker and by its control
- * plane (which refuses to spawn a task no workflow handles). Worker-safe: it
- * imports only `nyx-orchestrator/workflow`, never the ORM.
+ * plane (which refuses to spawn what no workflow handles). Worker-safe: it
+ * imports only `nyx-orchestrator/workflow` and the shared contract.
  */
-import { defineWorkflow, TaskSpawnContext } from 'nyx-orchestrator/workflow';
+import { defineWorkflow } from 'nyx-orchestrator/workflow';
+import { ReminderDue, reminderContract } from './reminder.contract.js';
 
 export const reminderWorkflow = defineWorkflow({
   name: 'reminder',
-  motivationTypes: ['reminder'],
-  input: TaskSpawnContext.pick({ generatedPrompt: true, metadata: true }),
-  run({ generatedPrompt, metadata }, ctx) {
+  contract: reminderContract,
+  routes: ['deliver'],
+  input: ReminderDue.pick({ reminderId: true, text: true, to: true }),
+  run({ reminderId, text, to }, ctx) {
     ctx.log('delivering reminder');
-    return { delivered: generatedPrompt.toUpperCase(), reminderId: String(metadata?.reminderId ?? ''), attempt: ctx.attempt };
+    return { delivered: text.toUpperCase(), to: to.email, reminderId, attempt: ctx.attempt };
   },
 });

@@ -21,8 +21,10 @@ const between = (from: Date | null | undefined, to: Date | null | undefined) => 
 export function runView(run: WorkflowRun) {
   return {
     id: run.id,
-    // The primary key of a relation is known without loading it.
-    taskId: run.task.id,
+    /** The built-in spawnable's task id; null for another spawnable's run. */
+    taskId: run.taskId ?? null,
+    spawnable: run.spawnable,
+    subjectId: run.subjectId,
     workflow: run.workflow,
     status: run.status,
     attempts: run.attempts,

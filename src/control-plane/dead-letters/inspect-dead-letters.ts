@@ -1,4 +1,6 @@
 /** `nyx dlq list` and `nyx dlq show`: letters from Redis, joined with their runs in PostgreSQL. */
+import { openEnvelope } from '../../dto/contract.js';
+import type { WorkflowRegistry } from '../../workers/workflows/registry.js';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Queue } from 'bullmq';
 import type { DeadLetter } from '../../dto/dead-letter.js';
@@ -14,6 +16,23 @@ export interface InspectDeps {
   em: () => SqlEntityManager;
   queue: (name: string) => Queue;
   naming: QueueNaming;
+  /** The contracts and routes, to find a letter's workflow queue. @defaultValue the built-in contract's `motivationType` */
+  registry?: WorkflowRegistry;
+}
+
+/** The queue key of a dead letter's payload: its contract's route, or '' when unreadable. */
+function queueKeyOf(deps: InspectDeps, payload: unknown): string {
+  if (deps.registry) {
+    const opened = openEnvelope(deps.registry.contracts, payload);
+    if (!opened.ok) return '';
+    try {
+      return opened.contract.queueKey(opened.contract.route(opened.data));
+    } catch {
+      return '';
+    }
+  }
+  const data = (payload as { data?: { motivationType?: unknown } } | undefined)?.data;
+  return typeof data?.motivationType === 'string' ? data.motivationType : '';
 }
 
 export interface DeadLetterSummary {
@@ -68,8 +87,6 @@ export async function showDeadLetter(deps: InspectDeps, runId: string): Promise<
   if (!entry) throw new DeadLetterNotFoundError(runId);
   const id = entry.letter?.runId ?? entry.jobId;
   const run = isUuid(id) ? await readRunForRedrive(deps.em(), id) : null;
-  const payload = entry.letter?.payload as { data?: { motivationType?: unknown } } | undefined;
-  const motivationType = typeof payload?.data?.motivationType === 'string' ? payload.data.motivationType : '';
-  const jobState = await deps.queue(deps.naming.workflowQueue(motivationType)).getJobState(id);
+  const jobState = await deps.queue(deps.naming.workflowQueue(queueKeyOf(deps, entry.letter?.payload))).getJobState(id);
   return { letter: entry.letter, ...(entry.problem ? { problem: entry.problem } : {}), run, jobState };
 }

@@ -23,7 +23,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { openTaskSpawnEnvelope, runJobPolicyOf, TASK_SPAWN_CONTEXT_VERSION, WORKFLOW_JOB_NAME, wrapTaskSpawnContext } from '../../dto/index.js';
+import { openEnvelope, runJobPolicyOf, WORKFLOW_JOB_NAME, wrapEnvelope } from '../../dto/index.js';
 import type { RunStatus } from '../entities/index.js';
 import type { QueueNaming } from '../../shared/redis/queue-naming.js';
 import type { WorkflowRegistry } from '../../workers/workflows/registry.js';
@@ -77,19 +77,24 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
   if (run.status !== 'dead') throw refuse(`the run is ${run.status}, not dead (if it just died, its outcome is not recorded yet: try again)`);
 
   if (letter.payloadTruncated) throw refuse('its payload was too large to keep in the dead letter');
-  const opened = openTaskSpawnEnvelope(letter.payload);
+  // Opened with the contract its schema names, upcast to the current version: a redrive writes the current one.
+  const opened = openEnvelope(deps.registry.contracts, letter.payload);
   if (!opened.ok) throw refuse(`its payload is still invalid against the current schema — ${opened.reason}`);
-  const context = opened.context;
-  if (context.taskId !== run.taskId) throw refuse(`its payload is for task ${context.taskId}, but the run is for task ${run.taskId}`);
-  const workflow = deps.registry.forMotivation(context.motivationType);
+  const { contract, data } = opened;
+  const subject = contract.subjectOf?.(data);
+  const what = contract.routeNamespace === '' ? 'task' : 'subject';
+  if (subject !== undefined && subject !== run.subjectId) throw refuse(`its payload is for ${what} ${subject}, but the run is for ${what} ${run.subjectId}`);
+  const route = contract.route(data);
+  const workflow = deps.registry.forRoute(contract.name, route);
   if (!workflow) {
-    throw refuse(`no workflow runs motivation type "${context.motivationType}" (known: ${deps.registry.motivationTypes.join(', ')})`);
+    const routeWord = contract.routeNamespace === '' ? 'motivation type' : `route of ${contract.name}`;
+    throw refuse(`no workflow runs ${routeWord} "${route}" (known: ${deps.registry.routesOf(contract.name).join(', ')})`);
   }
-  const payload = wrapTaskSpawnContext(context);
+  const payload = wrapEnvelope(contract, data);
   const bytes = Buffer.byteLength(JSON.stringify(payload));
   if (bytes > deps.maxPayloadBytes) throw refuse(`its payload is ${bytes} bytes, over the limit of ${deps.maxPayloadBytes} (NYX_MAX_PAYLOAD_BYTES)`);
 
-  const queueName = deps.naming.workflowQueue(context.motivationType);
+  const queueName = deps.naming.workflowQueue(contract.queueKey(route));
   const workflowQueue = deps.queue(queueName);
   const state = await workflowQueue.getJobState(runId);
   if (LIVE_STATES.has(state)) throw refuse(`its job is still ${state} in queue "${queueName}"`);
@@ -99,7 +104,7 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
   const reset = await deps.em().transactional(async (tx) => {
     const em = tx;
     if (!(await resetDeadRun(em, runId, note))) return false;
-    const priority = clampBullmqPriority(context.priority);
+    const priority = contract.priority ? clampBullmqPriority(contract.priority(data)) : 0;
     await requeueThroughOutbox(
       em,
       { runId, queue: queueName, jobName: WORKFLOW_JOB_NAME, payload, priority, jobOptions: runJobPolicyOf(workflow) },
@@ -116,7 +121,7 @@ async function redriveEntry(deps: RedriveDeps, entry: DeadLetterEntry): Promise<
   await entry.job.remove().catch(() => {
     // Already gone (a concurrent redrive removed it): the run is re-queued either way.
   });
-  return { runId, outcome: 'redriven', queue: queueName, payloadVersion: TASK_SPAWN_CONTEXT_VERSION, previousAttempts: run.attempts, previousError: run.error };
+  return { runId, outcome: 'redriven', queue: queueName, payloadVersion: contract.version, previousAttempts: run.attempts, previousError: run.error };
 }
 
 /** Redrives one run. Throws `DeadLetterNotFoundError` or `RedriveRefusedError` (the run then stays as it was). */

@@ -9,7 +9,10 @@ import { writeOutboxMessages } from '../outbox/outbox-sql.js';
 
 export interface RunForRedrive {
   id: string;
-  taskId: string;
+  /** The built-in spawnable's task id; null for another spawnable's run. */
+  taskId: string | null;
+  /** The run's subject id (the task's, for the built-in spawnable). */
+  subjectId: string;
   status: RunStatus;
   attempts: number;
   error: string | null;
@@ -17,13 +20,15 @@ export interface RunForRedrive {
 }
 
 export async function readRunForRedrive(em: SqlEntityManager, runId: string): Promise<RunForRedrive | null> {
-  const [row] = await em.execute<Record<string, unknown>[]>(`select id, task_id, status, attempts, error, queued_at from workflow_run where id = ?::uuid`, [
-    runId,
-  ]);
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `select id, task_id, subject_id, status, attempts, error, queued_at from workflow_run where id = ?::uuid`,
+    [runId],
+  );
   if (!row) return null;
   return {
     id: String(row.id),
-    taskId: String(row.task_id),
+    taskId: row.task_id == null ? null : (row.task_id as string),
+    subjectId: String(row.subject_id),
     status: row.status as RunStatus,
     attempts: Number(row.attempts),
     error: row.error as string | null,

@@ -14,7 +14,7 @@ export const MotivationalTaskSchema = defineEntity({
     arbitrationScore: p.double(),
     /** Plain JSON handed to the workflow; the producer checks it is JSON. */
     metadata: p.json<Record<string, unknown>>().nullable(),
-    motivationalState: () => p.manyToOne(MotivationalState).inversedBy('tasks'),
+    motivationalState: () => p.manyToOne(MotivationalState).ref().inversedBy('tasks'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

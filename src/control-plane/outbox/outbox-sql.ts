@@ -42,7 +42,12 @@ export interface OutboxRow {
 
 export interface NewRun {
   id: string;
-  taskId: string;
+  /** The registered spawnable's name (`motivational-task` for the built-in one). */
+  spawnable: string;
+  /** The subject's primary key, as text. */
+  subjectId: string;
+  /** The built-in spawnable's task id (= subjectId); null for any other spawnable. */
+  taskId: string | null;
   workflow: string;
   payloadVersion: number;
   enqueuedAt: Date;
@@ -85,6 +90,8 @@ function spawnRows(runs: readonly NewRun[], messages: readonly NewOutboxMessage[
     const runAt = run.runAt ?? m.runAt ?? null;
     return {
       id: run.id,
+      spawnable: run.spawnable,
+      subject_id: run.subjectId,
       task_id: run.taskId,
       workflow: run.workflow,
       payload_version: run.payloadVersion,
@@ -118,13 +125,13 @@ export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly New
   if (runs.length !== messages.length) throw new Error(`insertSpawnedRuns: ${runs.length} runs but ${messages.length} outbox messages`);
   for (let i = 0; i < runs.length; i += SPAWN_WRITE_CHUNK) {
     const last = i + SPAWN_WRITE_CHUNK >= runs.length;
-    const insert = `insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, dispatched_at)
-         select id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at,
+    const insert = `insert into workflow_run (id, spawnable, subject_id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, dispatched_at)
+         select id, spawnable, subject_id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at,
                 queue, job_name, payload::jsonb, priority, job_options::jsonb, null
            from rows from (json_to_recordset(?::json)
-                as (id uuid, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz,
+                as (id uuid, spawnable text, subject_id text, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz,
                     queue text, job_name text, payload text, priority int, job_options text))
-                with ordinality as r(id, task_id, workflow, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, ord)
+                with ordinality as r(id, spawnable, subject_id, task_id, workflow, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, ord)
           order by ord`;
     const rows = spawnRows(runs.slice(i, i + SPAWN_WRITE_CHUNK), messages.slice(i, i + SPAWN_WRITE_CHUNK));
     // The rows are inlined as one JSON literal (sql-literal.ts): MikroORM would escape the parameter a character at a time.

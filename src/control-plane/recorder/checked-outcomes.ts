@@ -57,6 +57,7 @@ function asDead(outcome: WorkflowOutcome, problem: string): WorkflowFailure {
     kind: 'failed',
     runId: outcome.runId,
     taskId: outcome.taskId,
+    ...(outcome.subjectId !== undefined ? { subjectId: outcome.subjectId } : {}),
     workflow: outcome.workflow === null ? null : toStorableText(outcome.workflow),
     attempt: outcome.attempt,
     startedAt: validDate(outcome.startedAt),
@@ -119,7 +120,10 @@ function classify(outcome: WorkflowOutcome, state: RunState | undefined): { refu
   if (outcome.workflow !== state.workflow && !(outcome.workflow === null && outcome.kind === 'failed')) {
     return { refused: 'workflow_mismatch', detail: `outcome names workflow ${JSON.stringify(outcome.workflow)}, the run is ${JSON.stringify(state.workflow)}` };
   }
-  if (outcome.kind === 'completed' && outcome.taskId !== null && outcome.taskId !== state.taskId) {
+  if (outcome.kind === 'completed' && outcome.subjectId !== undefined && outcome.subjectId !== state.subjectId) {
+    return { refused: 'task_mismatch', detail: `outcome names subject ${outcome.subjectId}, the run's is ${state.subjectId}` };
+  }
+  if (outcome.kind === 'completed' && outcome.subjectId === undefined && outcome.taskId !== null && outcome.taskId !== state.taskId) {
     return { refused: 'task_mismatch', detail: `outcome names task ${outcome.taskId}, the run's is ${state.taskId}` };
   }
   return { ignored: 'stale_attempt', detail: `attempt ${outcome.attempt} is older than the ${state.attempts} recorded` };

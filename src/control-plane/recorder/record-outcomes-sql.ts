@@ -10,8 +10,9 @@
  *   touched again;
  * - a run never dispatched (`pending`) is not touched: no worker has its job;
  * - the workflow must be the run's own (a failure may name none: its payload
- *   was unreadable); a completed outcome that names a task must name the run's (a
- *   failure's task id comes from a payload that may be the very problem);
+ *   was unreadable); a completed outcome that names a subject (or, from an
+ *   older worker, a task) must name the run's (a failure's subject comes from
+ *   a payload that may be the very problem);
  * - the attempt must be at most `maxAttempt`;
  * - a non-final failure applies only if its attempt is not older than the
  *   attempts already recorded.
@@ -38,6 +39,7 @@ import { statementWithJson } from '../db/sql-literal.js';
 interface Row {
   id: string;
   task_id: string | null;
+  subject_id: string | null;
   workflow: string | null;
   kind: 'completed' | 'failed';
   status: 'completed' | 'running' | 'dead';
@@ -53,7 +55,9 @@ interface Row {
 function toRow(outcome: WorkflowOutcome): Row {
   const base = {
     id: outcome.runId,
-    task_id: outcome.taskId,
+    // A worker that names the subject is checked on it; an older one (taskId only) on the task.
+    task_id: outcome.subjectId === undefined ? outcome.taskId : null,
+    subject_id: outcome.subjectId ?? null,
     workflow: outcome.workflow,
     kind: outcome.kind,
     attempt: outcome.attempt,
@@ -106,12 +110,13 @@ export async function recordOutcomes(em: SqlEntityManager, outcomes: readonly Wo
         job_options = case when v.status = 'completed' then null else r.job_options end,
         dispatched_at = case when v.status = 'completed' then coalesce(r.dispatched_at, now()) else r.dispatched_at end
       from json_to_recordset(?::json)
-        as v(id uuid, task_id uuid, workflow text, kind text, status text, attempt int, result text, error text,
+        as v(id uuid, task_id uuid, subject_id text, workflow text, kind text, status text, attempt int, result text, error text,
              started_at timestamptz, finished_at timestamptz, final boolean)
       where r.id = v.id
         and r.status not in ('pending', 'delayed') and r.status not in ${FINAL_RUN_STATUSES_SQL}
         and (r.workflow = v.workflow or (v.workflow is null and v.kind = 'failed'))
         and (v.kind = 'failed' or v.task_id is null or r.task_id = v.task_id)
+        and (v.kind = 'failed' or v.subject_id is null or r.subject_id = v.subject_id)
         and v.attempt <= ${maxAttempt}
         and (v.final or v.attempt >= r.attempts)
       returning r.id`,
@@ -125,18 +130,28 @@ export interface RunState {
   status: string;
   workflow: string;
   taskId: string;
+  subjectId: string;
   attempts: number;
 }
 
 /** What the runs of outcomes left alone look like (one statement; ids that are not uuids are simply unknown). */
 export async function readRunStates(em: SqlEntityManager, runIds: readonly string[]): Promise<Map<string, RunState>> {
   if (runIds.length === 0) return new Map();
-  const rows = await em.execute<{ id: string; status: string; workflow: string; task_id: string; attempts: number }[]>(
-    `select id, status, workflow, task_id, attempts from workflow_run where id = any(?::uuid[])`,
+  const rows = await em.execute<{ id: string; status: string; workflow: string; task_id: string; subject_id: string; attempts: number }[]>(
+    `select id, status, workflow, task_id, subject_id, attempts from workflow_run where id = any(?::uuid[])`,
     [`{${runIds.join(',')}}`],
   );
   return new Map(
-    rows.map((row) => [String(row.id), { status: row.status, workflow: row.workflow, taskId: String(row.task_id), attempts: Number(row.attempts) }]),
+    rows.map((row) => [
+      String(row.id),
+      {
+        status: row.status,
+        workflow: row.workflow,
+        taskId: String(row.task_id),
+        subjectId: String(row.subject_id),
+        attempts: Number(row.attempts),
+      },
+    ]),
   );
 }
 

@@ -7,3 +7,4 @@ export * from './unknown-task-error.js';
 export * from './unknown-workflow-error.js';
 export * from './invalid-spawn-time-error.js';
 export * from './run-in-progress-error.js';
+export * from './unknown-spawnable-error.js';

@@ -8,8 +8,10 @@ export class InvalidTaskContextError extends NyxError {
     readonly taskId: string,
     readonly fields: readonly { path: string; message: string }[],
     options?: { cause?: unknown },
+    /** What the id names in the message: `task`, or another spawnable's entity name. */
+    readonly subject = 'task',
   ) {
-    super(`task ${taskId}: invalid spawn context — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, options);
+    super(`${subject} ${taskId}: invalid spawn context — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, options);
     this.name = this.constructor.name;
   }
 }

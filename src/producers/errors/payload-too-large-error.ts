@@ -8,8 +8,10 @@ export class PayloadTooLargeError extends NyxError {
     readonly taskId: string,
     readonly bytes: number,
     readonly limit: number,
+    /** What the id names in the message: `task`, or another spawnable's entity name. */
+    readonly subject = 'task',
   ) {
-    super(`task ${taskId}: payload is ${bytes} bytes, over the limit of ${limit} (NYX_MAX_PAYLOAD_BYTES)`);
+    super(`${subject} ${taskId}: payload is ${bytes} bytes, over the limit of ${limit} (NYX_MAX_PAYLOAD_BYTES)`);
     this.name = this.constructor.name;
   }
 }

@@ -12,8 +12,10 @@ export class RelationNotLoadedError extends NyxError {
   constructor(
     readonly taskId: string,
     readonly relation: string,
+    /** What the id names in the message: `task`, or another spawnable's entity name. */
+    readonly subject = 'task',
   ) {
-    super(`task ${taskId}: relation "${relation}" is not loaded (load it with populate: ['${relation}'])`);
+    super(`${subject} ${taskId}: relation "${relation}" is not loaded (add it to the spawnable's populate: ['${relation}'])`);
     this.name = this.constructor.name;
   }
 }

@@ -8,8 +8,12 @@ export class UnknownWorkflowError extends NyxError {
     readonly taskId: string,
     readonly motivationType: string,
     readonly known: readonly string[],
+    /** What the id names in the message: `task`, or another spawnable's entity name. */
+    readonly subject = 'task',
+    /** What the route key is called: `motivation type`, or `route of <contract>`. */
+    routeWord = 'motivation type',
   ) {
-    super(`task ${taskId}: no workflow handles motivation type "${motivationType}" (known: ${known.join(', ')})`);
+    super(`${subject} ${taskId}: no workflow handles ${routeWord} "${motivationType}" (known: ${known.join(', ')})`);
     this.name = this.constructor.name;
   }
 }

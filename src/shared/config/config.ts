@@ -162,12 +162,13 @@ const WorkerEnv = z.object({
   NYX_WORKFLOW_MODULES: csv(z.string().min(1)).optional(),
   /**
    * `single`: all workflow jobs in one queue. `motivation`: one queue per
-   * motivation type, so workers can take a subset (see queue-naming.ts).
+   * route key (a motivation type, or `<contract>.<route>` for another
+   * contract), so workers can take a subset (see queue-naming.ts).
    * Control plane and workers must agree. @defaultValue single
    */
   NYX_QUEUE_ROUTING: z.enum(['single', 'motivation']).default(CONFIG_DEFAULTS.queueRouting),
-  /** Motivation types this worker takes, comma-separated (needs routing `motivation`). @defaultValue all registered */
-  NYX_WORKER_MOTIVATIONS: csv(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'motivation types like curiosity,mastery')).optional(),
+  /** Route keys this worker takes, comma-separated: motivation types, or `<contract>.<route>` (needs routing `motivation`). @defaultValue all registered */
+  NYX_WORKER_MOTIVATIONS: csv(z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'route keys like curiosity,mastery,invoice.reminder')).optional(),
   /** Concurrency per queue key (`workflows`, or a motivation type): `curiosity=10,mastery=2`. @defaultValue NYX_WORKER_CONCURRENCY */
   NYX_QUEUE_CONCURRENCY: keyValues(z.coerce.number().int().min(1).max(10_000)).optional(),
   /** Rate limit per queue key, jobs per window in ms: `curiosity=100/1000`. @defaultValue none */

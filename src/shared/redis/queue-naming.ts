@@ -3,8 +3,9 @@
  * because the relay, the workers and the recorder must agree.
  *
  * Routing `single` (default): every workflow job goes to `workflows`.
- * Routing `motivation`: one queue per motivation type (`workflows-curiosity`,
- * …), so a worker can take only some types, with its own concurrency and rate
+ * Routing `motivation`: one queue per route key — a motivation type
+ * (`workflows-curiosity`) or another contract's `<namespace>.<route>`
+ * (`workflows-invoice.reminder`) —, so a worker can take only some types, with its own concurrency and rate
  * limit per queue.
  *
  * On a Redis Cluster BullMQ needs every key of a queue in one slot. With
@@ -21,7 +22,8 @@ export type QueueRouting = 'single' | 'motivation';
 export interface QueueNaming {
   prefix: string;
   routing: QueueRouting;
-  workflowQueue(motivationType: string): string;
+  /** The queue of a route's queue key (`contract.queueKey(route)`). */
+  workflowQueue(routeKey: string): string;
   resultsQueue: string;
   deadLetterQueue: string;
 }
@@ -34,7 +36,7 @@ export function queueNaming(prefix: string, topology: RedisTopology, routing: Qu
   return {
     prefix: taggedPrefix,
     routing,
-    workflowQueue: (motivationType) => tag(routing === 'motivation' ? `${WORKFLOW_QUEUE}-${motivationType}` : WORKFLOW_QUEUE),
+    workflowQueue: (routeKey) => tag(routing === 'motivation' ? `${WORKFLOW_QUEUE}-${routeKey}` : WORKFLOW_QUEUE),
     resultsQueue: tag(RESULTS_QUEUE),
     deadLetterQueue: tag(DEAD_LETTER_QUEUE),
   };

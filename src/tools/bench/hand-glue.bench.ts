@@ -92,7 +92,7 @@ export async function runHandGluePhase(options: HandGluePhaseOptions): Promise<P
       sqlPerBatch.push(statements.n);
       await queue.addBulk(
         tasks.map((task, index) => {
-          const state = task.motivationalState;
+          const state = task.motivationalState.$;
           const payload = {
             schema: TASK_SPAWN_CONTEXT_SCHEMA,
             v: TASK_SPAWN_CONTEXT_VERSION,

@@ -35,7 +35,7 @@ import { RedisRoundTripCounter, redisPort } from './redis-round-trips.js';
 import { SqlCounter } from './sql-counter.js';
 import { UnsupportedBenchRedisError } from './unsupported-bench-redis-error.js';
 
-export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../bench/out/', import.meta.url));
+export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../../bench/out/', import.meta.url));
 
 export interface BenchOptions {
   /** Tasks in phase B and the peers, jobs in phase A. @defaultValue 20000 */

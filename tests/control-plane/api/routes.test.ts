@@ -33,6 +33,21 @@ describe('REST API', () => {
     await t?.close();
   });
 
+  it('POST /runs/spawn spawns a registered spawnable by name; GET /runs?spawnable= lists its runs; unknown names are 404', async () => {
+    const task = await createTask({ spawn: false });
+    const spawned = await t.api.request('POST', '/runs/spawn', { body: { spawnable: 'motivational-task', ids: [task.id] } });
+    expect(spawned.status).toBe(201);
+    expect(spawned.body.runs).toEqual([{ runId: expect.any(String), subjectId: task.id, workflow: 'keywords' }]);
+    const listed = await t.api.request('GET', `/runs?spawnable=motivational-task&subjectId=${task.id}`);
+    expect(listed.body.items.map((run: { id: string }) => run.id)).toEqual([spawned.body.runs[0].runId]);
+    const unknown = await t.api.request('POST', '/runs/spawn', { body: { spawnable: 'invoice-reminder', ids: ['1'] } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_spawnable' });
+    expect(unknown.body.error.message).toContain('unknown spawnable "invoice-reminder" (registered: motivational-task)');
+    const noIds = await t.api.request('POST', '/runs/spawn', { body: { spawnable: 'motivational-task', ids: [] } });
+    expect(noIds.status).toBe(400);
+  });
+
   describe('POST /states', () => {
     it('creates a state (201) and answers with it', async () => {
       const response = await t.api.request('POST', '/states', { body: { motivationType: 'mastery', intensity: 0.2 } });
@@ -178,14 +193,14 @@ describe('REST API', () => {
       const forced = await t.api.request('POST', `/tasks/${task.id}/spawn`, { body: { force: true } });
       expect(forced.status).toBe(201);
       expect(forced.body.runId).not.toBe(first.body.runId);
-      expect(await t.orm.em.fork().count(WorkflowRun, { task: task.id })).toBe(2);
+      expect(await t.orm.em.fork().count(WorkflowRun, { taskId: task.id })).toBe(2);
     });
 
     it('concurrent spawns of one task: exactly one wins, the rest get 409 (row lock)', async () => {
       const task = await createTask();
       const answers = await Promise.all(Array.from({ length: 6 }, () => t.api.request('POST', `/tasks/${task.id}/spawn`)));
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-      expect(await t.orm.em.fork().count(WorkflowRun, { task: task.id })).toBe(1);
+      expect(await t.orm.em.fork().count(WorkflowRun, { taskId: task.id })).toBe(1);
     });
 
     it('404 for an unknown task, 400 for a malformed id or body', async () => {
@@ -215,7 +230,19 @@ describe('REST API', () => {
       });
       const run = await t.api.request('GET', `/runs/${task.run.runId}`);
       expect(run.status).toBe(200);
-      expect(Object.keys(run.body).sort()).toEqual(['attempts', 'error', 'id', 'payloadVersion', 'result', 'status', 'taskId', 'timings', 'workflow']);
+      expect(Object.keys(run.body).sort()).toEqual([
+        'attempts',
+        'error',
+        'id',
+        'payloadVersion',
+        'result',
+        'spawnable',
+        'status',
+        'subjectId',
+        'taskId',
+        'timings',
+        'workflow',
+      ]);
       expect(Object.keys(run.body.timings).sort()).toEqual(['enqueuedAt', 'finishedAt', 'queuedAt', 'runAt', 'runMs', 'startedAt', 'totalMs']);
     });
 

@@ -33,8 +33,8 @@ describe('keyset paging indexes', () => {
       select 'mastery', 0.5, now() - n * interval '1 second' from generate_series(1, 20000) n`);
     await sql.execute(`insert into motivational_task (id, generated_prompt, task_priority, arbitration_score, motivational_state_id, created_at)
       select gen_random_uuid(), 'p', 1, 0.5, 1, now() - n * interval '1 second' from generate_series(1, 20000) n`);
-    await sql.execute(`insert into workflow_run (id, task_id, workflow, status, payload_version, enqueued_at)
-      select gen_random_uuid(), t.id, 'noop', 'completed', 1, t.created_at from motivational_task t`);
+    await sql.execute(`insert into workflow_run (id, spawnable, subject_id, task_id, workflow, status, payload_version, enqueued_at)
+      select gen_random_uuid(), 'motivational-task', t.id::text, t.id, 'noop', 'completed', 1, t.created_at from motivational_task t`);
     await sql.execute(`analyze motivational_state, motivational_task, workflow_run`);
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ import { silentLog } from '../../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../../support/test-redis.js';
 
-const PREVIOUS = 'Migration20261201160100_schedules';
+const PREVIOUS = 'Migration20261202100000_generic_runs';
 
 describe('Migration20261202110000_run_outbox', () => {
   const prefix = uniquePrefix('run-outbox-migration');
@@ -47,9 +47,9 @@ describe('Migration20261202110000_run_outbox', () => {
     const em = orm.em.fork();
     const run = (id: string, taskId: string, status: string, extra = '') =>
       em.execute(
-        `insert into workflow_run (id, task_id, workflow, status, attempts, payload_version, enqueued_at, queued_at, finished_at, run_at)
-         values (?, ?, 'test', ?, 0, 2, now() - interval '1 hour', ${extra})`,
-        [id, taskId, status],
+        `insert into workflow_run (id, spawnable, subject_id, task_id, workflow, status, attempts, payload_version, enqueued_at, queued_at, finished_at, run_at)
+         values (?, 'motivational-task', ?, ?, 'test', ?, 0, 2, now() - interval '1 hour', ${extra})`,
+        [id, taskId, taskId, status],
       );
     await run(late!, taskIds[0]!, 'pending', 'null, null, null');
     await run(early!, taskIds[1]!, 'pending', 'null, null, null');

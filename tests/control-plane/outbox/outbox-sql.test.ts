@@ -137,12 +137,11 @@ describe('outbox SQL', () => {
   it('never takes a run row written by other means for one to send: undispatched needs a payload', async () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
     const runId = randomUUID();
-    await orm.em
-      .fork()
-      .execute(`insert into workflow_run (id, task_id, workflow, status, payload_version, enqueued_at) values (?, ?, 'noop', 'pending', 2, now())`, [
-        runId,
-        taskId,
-      ]);
+    await orm.em.fork().execute(
+      `insert into workflow_run (id, spawnable, subject_id, task_id, workflow, status, payload_version, enqueued_at)
+         values (?, 'motivational-task', ?, ?, 'noop', 'pending', 2, now())`,
+      [runId, taskId, taskId],
+    );
     expect(await orm.em.fork().transactional((tx) => claimOutboxBatch(tx, 100))).toEqual([]);
     await expect(orm.em.fork().execute(`update workflow_run set dispatched_at = null where id = ?`, [runId])).rejects.toThrow(
       /workflow_run_undispatched_has_payload_check/,

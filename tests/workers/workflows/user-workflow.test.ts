@@ -12,7 +12,7 @@ import { ControlPlane } from '../../../src/control-plane/control-plane.js';
 import type { Orm } from '../../../src/control-plane/db/orm.js';
 import { seedTasks } from '../../../src/tools/demo/seed.js';
 import { WorkerPool } from '../../../src/tools/demo/worker-pool.js';
-import { WorkflowRun } from '../../../src/control-plane/entities/index.js';
+import { MotivationalTask, WorkflowRun } from '../../../src/control-plane/entities/index.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
 import { deletePrefix, SHARED_REDIS_URL, uniquePrefix } from '../../support/test-redis.js';
 import { silentLog, testConfig } from '../../support/test-config.js';
@@ -54,14 +54,15 @@ describe('a user workflow registered through NYX_WORKFLOW_MODULES', () => {
     const ids = runs.map((r) => r.runId);
     const em = orm.em.fork();
     const recorded = await waitFor('4 completed runs', async () => {
-      const found = await em.fork().find(WorkflowRun, { id: { $in: ids }, status: 'completed' }, { populate: ['task'] });
+      const found = await em.fork().find(WorkflowRun, { id: { $in: ids }, status: 'completed' });
       return found.length === 4 ? found : null;
     });
+    const tasks = new Map((await em.fork().find(MotivationalTask, { id: { $in: taskIds } })).map((t) => [t.id, t]));
     for (const run of recorded) {
-      const index = taskIds.indexOf(run.task.id);
+      const index = taskIds.indexOf(run.taskId!);
       expect(run.result).toEqual({
-        taskId: run.task.id,
-        promptLength: run.task.generatedPrompt.length,
+        taskId: run.taskId,
+        promptLength: tasks.get(run.taskId!)!.generatedPrompt.length,
         // seedTasks gave { seed: index, source: 'demo' }; the spawn call's keys win.
         metadata: { seed: index, source: 'api', requestedBy: 'ops' },
         runId: run.id,

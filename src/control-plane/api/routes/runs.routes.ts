@@ -1,5 +1,8 @@
 /**
- * GET /runs/:id and GET /runs?status=&workflow=&taskId=&limit=&cursor=.
+ * GET /runs/:id, GET /runs?status=&workflow=&taskId=&spawnable=&subjectId=&limit=&cursor=,
+ * and POST /runs/spawn `{ spawnable, ids, runAt?, delayMs? }`: spawns any
+ * registered spawnable's subjects by id (ControlPlane.open's `spawnables`,
+ * plus the built-in `motivational-task`); an unknown spawnable is a 404.
  *
  * The list is newest first and paged by keyset (see keyset-page.ts). `nyx
  * runs` prints the same JSON through `findRunView` and `listRuns`.
@@ -25,7 +28,28 @@ export const ListRunsQuery = z.strictObject({
     .optional(),
   workflow: z.string().min(1).max(64).optional(),
   taskId: AnyCaseUuid.optional(),
+  /** Runs of one spawnable (`motivational-task`, or one of yours). */
+  spawnable: z.string().min(1).max(64).optional(),
+  /** Runs of one subject (with `spawnable`: its id, as text). */
+  subjectId: z.string().min(1).max(256).optional(),
   ...PageQuery,
+});
+
+export const SpawnSubjectsBody = z.strictObject({
+  spawnable: z.string().min(1).max(64),
+  ids: z.array(z.string().min(1).max(256)).min(1).max(10_000),
+  /** Start the runs no earlier than this (ISO 8601). @defaultValue now */
+  runAt: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
+  /** Start the runs no earlier than this many ms from now. @defaultValue 0 */
+  delayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(365 * 86_400_000)
+    .optional(),
 });
 export type ListRunsQuery = z.output<typeof ListRunsQuery>;
 
@@ -43,7 +67,9 @@ export async function listRuns(em: SqlEntityManager, query: ListRunsQuery): Prom
     {
       ...(query.status ? { status: { $in: query.status } } : {}),
       ...(query.workflow ? { workflow: query.workflow } : {}),
-      ...(query.taskId ? { task: query.taskId } : {}),
+      ...(query.taskId ? { taskId: query.taskId } : {}),
+      ...(query.spawnable ? { spawnable: query.spawnable } : {}),
+      ...(query.subjectId ? { subjectId: query.subjectId } : {}),
       ...afterCursor('enqueuedAt', after),
     },
     { orderBy: keysetOrder('enqueuedAt'), limit: query.limit + 1 },
@@ -60,4 +86,12 @@ export function registerRunRoutes(app: FastifyInstance, { controlPlane }: ApiDep
   });
 
   app.get('/runs', async (request) => listRuns(controlPlane.em(), parseInput(ListRunsQuery, request.query, 'query')));
+
+  app.post('/runs/spawn', async (request, reply) => {
+    const { spawnable, ids, runAt, delayMs } = parseInput(SpawnSubjectsBody, request.body, 'body');
+    const runs = await controlPlane.spawnSubjects(spawnable, ids, { ...(runAt ? { runAt } : {}), ...(delayMs !== undefined ? { delayMs } : {}) });
+    for (const run of runs)
+      request.log.info({ runId: run.runId, jobId: run.runId, spawnable, subjectId: run.subjectId, workflow: run.workflow }, 'run spawned');
+    return reply.code(201).send({ runs });
+  });
 }

@@ -88,7 +88,7 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
     });
     request.log.info({ taskId: created.task.id, stateId: created.state.id }, 'task created');
     for (const run of created.runs) logSpawned(request.log, run);
-    const runs = await controlPlane.em().find(WorkflowRun, { task: created.task.id });
+    const runs = await controlPlane.em().find(WorkflowRun, { taskId: created.task.id });
     return reply
       .code(201)
       .header('location', `/tasks/${created.task.id}`)
@@ -121,7 +121,7 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
       rows,
       query.limit,
       (task) => [task.createdAt, task.id],
-      (task) => taskListView(task, task.motivationalState),
+      (task) => taskListView(task, task.motivationalState.$),
     );
   });
 
@@ -130,7 +130,7 @@ export function registerTaskRoutes(app: FastifyInstance, { controlPlane }: ApiDe
     const em = controlPlane.em();
     const task = await em.findOne(MotivationalTask, { id }, { populate: ['motivationalState'] });
     if (!task) throw new ApiError(404, 'unknown_task', `unknown task id: ${id}`);
-    const runs = await em.find(WorkflowRun, { task: id }, { orderBy: { enqueuedAt: 'desc', id: 'desc' }, limit: TASK_RUNS_SHOWN });
-    return taskView(task, task.motivationalState, runs);
+    const runs = await em.find(WorkflowRun, { taskId: id }, { orderBy: { enqueuedAt: 'desc', id: 'desc' }, limit: TASK_RUNS_SHOWN });
+    return taskView(task, task.motivationalState.$, runs);
   });
 }
