@@ -32,7 +32,7 @@ export { InvalidScheduleError } from './control-plane/errors/invalid-schedule-er
 export { UnknownScheduleError } from './control-plane/errors/unknown-schedule-error.js';
 
 // Database: nyx's entities (add them to your ORM config), its migrations, its own ORM.
-export { entities as nyxEntities, MotivationalState, MotivationalTask, OutboxMessage, WorkflowRun } from './control-plane/entities/index.js';
+export { entities as nyxEntities, MotivationalState, MotivationalTask, WorkflowRun } from './control-plane/entities/index.js';
 export { FINAL_RUN_STATUSES, RUN_STATUSES, type RunStatus } from './control-plane/entities/workflow-run.entity.js';
 export { migrate, type MigrateOptions } from './control-plane/db/migrate.js';
 export { migrationsList as nyxMigrations } from './control-plane/db/migrations/index.js';

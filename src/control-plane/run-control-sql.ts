@@ -1,17 +1,18 @@
 /**
  * The PostgreSQL half of cancel and operator fail: one transaction that
- * makes runs final, taken in this lock order so it cannot deadlock with a
- * relay (which holds outbox rows, then updates runs) or a recorder (runs only):
- *   1. the runs' undispatched outbox rows are marked dispatched, so a pending
- *      or delayed run is never sent; a row a relay holds is waited for (its
- *      job is then in Redis, and the run is `queued` by the relay's commit);
- *   2. the runs are locked and read, then made final if they are not yet.
+ * makes runs final. The runs are locked first, in id order (so two stops
+ * cannot deadlock); a run a relay holds is waited for — its job is then in
+ * Redis, and the run is `queued` and dispatched by the relay's commit. Then
+ * the runs that are not final yet are made final in one UPDATE, which also
+ * marks a pending or delayed run dispatched (the run row is its outbox row),
+ * so it is never sent. A relay never waits for a lock (SKIP LOCKED), so it
+ * cannot deadlock with this.
  * Whoever commits first decides: a run recorded completed (or dead) before
  * the stop stays so; a run stopped first ignores the outcome that arrives
  * later (the recorder never changes a final status).
  */
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { FINAL_RUN_STATUSES_SQL, isFinalRunStatus, type RunStatus } from './entities/index.js';
+import { isFinalRunStatus, type RunStatus } from './entities/index.js';
 import type { StopStatus } from '../shared/redis/run-control-store.js';
 
 export type { StopStatus };
@@ -31,26 +32,20 @@ export interface StopResult {
   unknown: string[];
 }
 
-const FINAL = FINAL_RUN_STATUSES_SQL;
-
 export async function stopRuns(em: SqlEntityManager, runIds: readonly string[], status: StopStatus, error: string, at: Date): Promise<StopResult> {
   const ids = `{${runIds.join(',')}}`;
   return em.transactional(async (tx) => {
     const t = tx;
-    await t.execute(
-      `update outbox_message set dispatched_at = ? where run_id = any(?::uuid[]) and dispatched_at is null
-          and run_id in (select id from workflow_run where id = any(?::uuid[]) and status not in ${FINAL})`,
-      [at.toISOString(), ids, ids],
-    );
     const rows = await t.execute<{ id: string; status: RunStatus; workflow: string }[]>(
       `select id, status, workflow from workflow_run where id = any(?::uuid[]) order by id for update`,
       [ids],
     );
     const stoppable = rows.filter((row) => !isFinalRunStatus(row.status));
     if (stoppable.length > 0) {
-      await t.execute(`update workflow_run set status = ?, error = ?, finished_at = ? where id = any(?::uuid[])`, [
+      await t.execute(`update workflow_run set status = ?, error = ?, finished_at = ?, dispatched_at = coalesce(dispatched_at, ?) where id = any(?::uuid[])`, [
         status,
         error,
+        at.toISOString(),
         at.toISOString(),
         `{${stoppable.map((row) => row.id).join(',')}}`,
       ]);

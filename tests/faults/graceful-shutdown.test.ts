@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { ControlPlane } from '../../src/control-plane/control-plane.js';
-import { OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { countOutbox } from '../support/outbox-rows.js';
 import { outcomesInResultsQueue } from '../support/results-queue.js';
 import { SHARED_REDIS_URL } from '../support/test-redis.js';
 import { silentLog, testConfig } from '../support/test-config.js';
@@ -117,7 +118,7 @@ describe('graceful shutdown', () => {
     const runIds = await h.spawn({ motivationType: 'noop', count: 600 });
     await waitFor('the relay to have sent some rows', () => h.cp.stats().dispatched > 0, 10_000, 5);
     await h.cp.close();
-    const dispatched = await em().count(OutboxMessage, { dispatchedAt: { $ne: null } });
+    const dispatched = await countOutbox(em(), { dispatched: true });
     expect(dispatched % 50).toBe(0);
     expect(await h.workflows.count()).toBe(dispatched);
 

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { WORKFLOW_QUEUE, type TaskSpawnEnvelope } from '../../src/dto/index.js';
-import { OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { countOutbox } from '../support/outbox-rows.js';
 import { PayloadTooLargeError } from '../../src/producers/errors/index.js';
 import { SHARED_REDIS_URL } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';
@@ -141,12 +142,12 @@ describe('hostile and malformed jobs', () => {
   it('refuses a payload over NYX_MAX_PAYLOAD_BYTES at spawn time and writes nothing', async () => {
     const small = await h.seed({ motivationType: 'test-sleep' });
     const big = await h.seed({ motivationType: 'test-sleep', prompt: 'A long prompt. '.repeat(400) });
-    const before = { runs: await h.orm.em.fork().count(WorkflowRun), outbox: await h.orm.em.fork().count(OutboxMessage) };
+    const before = { runs: await h.orm.em.fork().count(WorkflowRun), outbox: await countOutbox(h.orm.em.fork()) };
 
     const refused = h.cp.spawn([...small, ...big]);
     await expect(refused).rejects.toThrow(PayloadTooLargeError);
     await expect(refused).rejects.toThrow(new RegExp(`task ${big[0]}: payload is \\d+ bytes, over the limit of 4096 \\(NYX_MAX_PAYLOAD_BYTES\\)`));
 
-    expect({ runs: await h.orm.em.fork().count(WorkflowRun), outbox: await h.orm.em.fork().count(OutboxMessage) }).toEqual(before);
+    expect({ runs: await h.orm.em.fork().count(WorkflowRun), outbox: await countOutbox(h.orm.em.fork()) }).toEqual(before);
   });
 });

@@ -79,7 +79,8 @@ describe('the built nyx bin on this Node (24)', () => {
         const { rows } = await client.query<{ table_name: string }>(
           "select table_name from information_schema.tables where table_schema = 'public' and table_name in ('workflow_run', 'outbox_message') order by 1",
         );
-        expect(rows.map((row) => row.table_name)).toEqual(['outbox_message', 'workflow_run']);
+        // The outbox is the run row (Migration20261202110000_run_outbox dropped outbox_message).
+        expect(rows.map((row) => row.table_name)).toEqual(['workflow_run']);
       } finally {
         await client.end();
       }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Orm } from '../../src/control-plane/db/orm.js';
 import { seedTasks } from '../../src/tools/demo/seed.js';
 import { openTaskSpawnEnvelope } from '../../src/dto/index.js';
-import { MotivationalState, OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { MotivationalState, WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { countOutbox, readOutbox } from '../support/outbox-rows.js';
 import { InvalidSpawnMetadataError, NotPlainJsonError } from '../../src/producers/errors/index.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
 import { defaultRegistry } from '../../src/workers/workflows/registry.js';
@@ -31,13 +32,16 @@ describe('spawnTasks with extra metadata', () => {
 
   const counts = async () => {
     const em = orm.em.fork();
-    return [await em.count(WorkflowRun, {}), await em.count(OutboxMessage, {})];
+    return [await em.count(WorkflowRun, {}), await countOutbox(em)];
   };
 
   it("merges it into each task's metadata in the outbox payload, the caller's keys winning", async () => {
     const ids = await seedTasks(orm.em.fork(), { tasks: 3 });
     const runs = await spawnTasks(orm.em, ids, { ...options, metadata: { requestedBy: 'ops', source: 'api', tags: ['a', 'b'] } });
-    const messages = await orm.em.fork().find(OutboxMessage, { runId: { $in: runs.map((r) => r.runId) } }, { orderBy: { id: 'asc' } });
+    const messages = await readOutbox(
+      orm.em.fork(),
+      runs.map((r) => r.runId),
+    );
     expect(messages).toHaveLength(3);
     const metadata = messages.map((message) => {
       const opened = openTaskSpawnEnvelope(message.payload);

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Orm } from '../../src/control-plane/db/orm.js';
 import { seedTasks } from '../../src/tools/demo/seed.js';
 import { METADATA_LIMITS } from '../../src/dto/input-limits.js';
-import { OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { readOutboxOf } from '../support/outbox-rows.js';
 import { InvalidTaskContextError, NotPlainJsonError } from '../../src/producers/errors/index.js';
 import { extractTaskContext } from '../../src/producers/extract-task-context.js';
 import { loadSpawnableTasks } from '../../src/producers/load-spawnable-tasks.js';
@@ -100,7 +101,7 @@ describe('spawnTasks and stored data', () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
     const [spawned] = await spawnTasks(orm.em, [taskId!.toUpperCase()], options);
     expect(spawned!.taskId).toBe(taskId);
-    const message = await orm.em.fork().findOneOrFail(OutboxMessage, { runId: spawned!.runId });
+    const message = await readOutboxOf(orm.em.fork(), spawned!.runId);
     expect(JSON.stringify(message.payload)).toContain(taskId!);
     expect(await runsOf(taskId!)).toBe(1);
   });

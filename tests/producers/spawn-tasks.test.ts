@@ -8,7 +8,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Orm } from '../../src/control-plane/db/orm.js';
 import { seedTasks } from '../../src/tools/demo/seed.js';
 import { openTaskSpawnEnvelope } from '../../src/dto/index.js';
-import { MotivationalState, MotivationalTask, OutboxMessage, WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { MotivationalState, MotivationalTask, WorkflowRun } from '../../src/control-plane/entities/index.js';
+import { countOutbox, readOutboxOf } from '../support/outbox-rows.js';
 import { PayloadTooLargeError, UnknownTaskError, UnknownWorkflowError } from '../../src/producers/errors/index.js';
 import { spawnTasks } from '../../src/producers/spawn-tasks.js';
 import { defaultRegistry } from '../../src/workers/workflows/registry.js';
@@ -38,15 +39,15 @@ describe('spawnTasks', () => {
     await db?.drop();
   });
 
-  const count = async (entity: typeof WorkflowRun | typeof OutboxMessage) =>
-    entity === WorkflowRun ? orm.em.fork().count(WorkflowRun, {}) : orm.em.fork().count(OutboxMessage, {});
+  const OUTBOX = 'outbox';
+  const count = async (what: typeof WorkflowRun | typeof OUTBOX) => (what === WorkflowRun ? orm.em.fork().count(WorkflowRun, {}) : countOutbox(orm.em.fork()));
 
-  it('writes one pending run and one outbox row holding the validated envelope per task', async () => {
+  it('writes one pending run per task holding the validated envelope, undispatched', async () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
     const [spawned] = await spawnTasks(orm.em, [taskId!], options);
     const em = orm.em.fork();
     const run = await em.findOneOrFail(WorkflowRun, { id: spawned!.runId });
-    const message = await em.findOneOrFail(OutboxMessage, { runId: spawned!.runId });
+    const message = await readOutboxOf(em, spawned!.runId);
     expect(run.status).toBe('pending');
     expect(run.workflow).toBe(spawned!.workflow);
     expect(message.dispatchedAt).toBeNull();
@@ -63,17 +64,17 @@ describe('spawnTasks', () => {
     queries.length = 0;
     await spawnTasks(orm.em, large, options);
     expect(queries.length).toBe(forSmall);
-    // select, begin, insert runs, insert outbox, notify, commit
-    expect(forSmall).toBeLessThanOrEqual(6);
+    // select tasks, select their states (select-in), insert runs (with their payloads) + notify: no BEGIN/COMMIT
+    expect(forSmall).toBeLessThanOrEqual(3);
   });
 
   it('writes nothing when any id is unknown or malformed', async () => {
     const [known] = await seedTasks(orm.em.fork(), { tasks: 1 });
-    const before = [await count(WorkflowRun), await count(OutboxMessage)];
+    const before = [await count(WorkflowRun), await count(OUTBOX)];
     await expect(spawnTasks(orm.em, [known!, 'not-a-uuid'], options)).rejects.toThrow(new UnknownTaskError(['not-a-uuid']));
     const unknown = '11111111-1111-4111-8111-111111111111';
     await expect(spawnTasks(orm.em, [known!, unknown], options)).rejects.toThrow(UnknownTaskError);
-    expect([await count(WorkflowRun), await count(OutboxMessage)]).toEqual(before);
+    expect([await count(WorkflowRun), await count(OUTBOX)]).toEqual(before);
   });
 
   it('refuses a task no workflow handles, at spawn time', async () => {
@@ -84,15 +85,15 @@ describe('spawnTasks', () => {
 
   it('refuses a payload over the size limit, naming task and sizes', async () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
-    const before = await count(OutboxMessage);
+    const before = await count(OUTBOX);
     await expect(spawnTasks(orm.em, [taskId!], { ...options, maxPayloadBytes: 300 })).rejects.toThrow(PayloadTooLargeError);
     await expect(spawnTasks(orm.em, [taskId!], { ...options, maxPayloadBytes: 300 })).rejects.toThrow(/over the limit of 300/);
-    expect(await count(OutboxMessage)).toBe(before);
+    expect(await count(OUTBOX)).toBe(before);
   });
 
   it("joins the caller's transaction: a rollback leaves no run and no outbox row", async () => {
     const [taskId] = await seedTasks(orm.em.fork(), { tasks: 1 });
-    const before = [await count(WorkflowRun), await count(OutboxMessage)];
+    const before = [await count(WorkflowRun), await count(OUTBOX)];
     await expect(
       orm.em.fork().transactional(async (em) => {
         const runs = await spawnTasks(em, [taskId!], options);
@@ -100,7 +101,7 @@ describe('spawnTasks', () => {
         throw new Error('application changed its mind');
       }),
     ).rejects.toThrow('application changed its mind');
-    expect([await count(WorkflowRun), await count(OutboxMessage)]).toEqual(before);
+    expect([await count(WorkflowRun), await count(OUTBOX)]).toEqual(before);
   });
 
   it("creates a task and spawns it atomically inside the caller's transaction", async () => {
@@ -109,6 +110,6 @@ describe('spawnTasks', () => {
       const [run] = await spawnTasks(em, [task.id], options);
       return run!.runId;
     });
-    expect(await orm.em.fork().count(OutboxMessage, { runId })).toBe(1);
+    expect((await readOutboxOf(orm.em.fork(), runId)).payload).not.toBeNull();
   });
 });

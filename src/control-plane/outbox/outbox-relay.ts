@@ -1,6 +1,7 @@
 /**
- * Moves outbox rows into BullMQ. Invariants:
- * - A row is sent at least once: it is marked dispatched only in the same
+ * Moves undispatched runs (the outbox is the run row, see outbox-sql.ts)
+ * into BullMQ. Invariants:
+ * - A run is sent at least once: it is marked dispatched only in the same
  *   transaction that claimed it, after `addBulk` returned. A crash in between
  *   leaves it undispatched, and it is sent again.
  * - A re-send is harmless: the job id is the run id, and BullMQ ignores an add
@@ -40,7 +41,7 @@ export interface OutboxRelayOptions {
   batchSize: number;
   /** Poll interval when no NOTIFY arrives, in ms. */
   pollMs: number;
-  /** Dispatched rows older than this are pruned, in ms. */
+  /** Payloads of final runs dispatched longer ago than this are pruned, in ms. */
   retentionMs: number;
   jobOptions: RelayJobOptions;
   log: Logger;
@@ -180,7 +181,7 @@ export class OutboxRelay {
     if (Date.now() - this.#lastPrune < PRUNE_EVERY_MS) return;
     this.#lastPrune = Date.now();
     const pruned = await pruneDispatched(this.options.em(), new Date(Date.now() - this.options.retentionMs));
-    if (pruned > 0) this.options.log.debug({ pruned }, 'pruned dispatched outbox rows');
+    if (pruned > 0) this.options.log.debug({ pruned }, 'pruned the payloads of final runs');
   }
 
   #sleep(ms: number, wakeable: boolean): Promise<void> {

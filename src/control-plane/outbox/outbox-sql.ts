@@ -2,6 +2,17 @@
  * The outbox's SQL, one named function per statement. All take the
  * EntityManager of the transaction they belong to.
  *
+ * The outbox is the run row itself: `workflow_run` keeps the job's content
+ * (queue, job name, payload, priority, job options) and its dispatch state —
+ * `dispatched_at` is null while the relay has still to send the run, and
+ * `dispatch_seq` (a sequence, in spawn order) is the order it sends them in.
+ * So a run costs three row versions (spawn, relay, recorder) where a run and
+ * a separate outbox row cost five. Every writer keeps "undispatched ⇒ has a
+ * payload": the spawn and a redrive write one, the reconciler makes only
+ * runs with a payload undispatched, the recorder marks a run it records
+ * `completed` dispatched as it drops the payload, and the prune drops only
+ * payloads of dispatched runs.
+ *
  * Locking: `claimOutboxBatch` takes row locks with `FOR UPDATE SKIP LOCKED`,
  * so relays in several processes each claim a different batch and never wait
  * for one another; the locks are held until the relay's transaction commits
@@ -13,12 +24,13 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { RunJobPolicy } from '../../dto/index.js';
 import { FINAL_RUN_STATUSES_SQL } from '../../dto/run-status.js';
+import { statementWithJson } from '../db/sql-literal.js';
 import { pgArrayLiteral } from './pg-array.js';
 
 export const OUTBOX_CHANNEL = 'nyx_outbox';
 
+/** A run the relay claimed: what its BullMQ job is made of. */
 export interface OutboxRow {
-  id: number;
   runId: string;
   queue: string;
   jobName: string;
@@ -43,6 +55,7 @@ export interface NewRun {
   runAt?: Date | null;
 }
 
+/** What a run's job is made of; stored on the run row (`runId`'s). */
 export interface NewOutboxMessage {
   runId: string;
   queue: string;
@@ -50,6 +63,7 @@ export interface NewOutboxMessage {
   /** The payload envelope, already serialized (the producer measured its size on this text). */
   payloadJson: string;
   priority: number;
+  /** When the message was written. Not stored: a spawned run keeps its `enqueuedAt`, a redriven one its first. */
   createdAt: Date;
   /** The workflow's attempts/backoff (null: the relay's defaults). */
   jobOptions?: RunJobPolicy | null;
@@ -63,73 +77,18 @@ export interface NewOutboxMessage {
  */
 export const SPAWN_WRITE_CHUNK = 5_000;
 
-/**
- * The one outbox write, as a data-modifying CTE named `new_messages`: rows
- * from one JSON parameter (`NewOutboxMessage` in wire form), inserted in
- * their order (outbox ids follow it, so jobs are relayed in that order). A
- * run has one outbox row (unique run_id): writing it again — a redrive —
- * replaces its content and makes it undispatched. Every caller ends the
- * statement with `OUTBOX_NOTIFY`, so the NOTIFY that wakes the relays is
- * issued in the same statement, and delivered on commit (NOTIFY is
- * transactional).
- */
-const OUTBOX_WRITE_CTE = `new_messages as (
-         insert into outbox_message (run_id, queue, job_name, payload, priority, created_at, dispatched_at, job_options, run_at)
-         select run_id, queue, job_name, payload::jsonb, priority, created_at, null, job_options::jsonb, run_at
-           from rows from (json_to_recordset(?::json)
-                as (run_id uuid, queue text, job_name text, payload text, priority int, created_at timestamptz, job_options text, run_at timestamptz))
-                with ordinality as m(run_id, queue, job_name, payload, priority, created_at, job_options, run_at, ord)
-          order by ord
-         on conflict (run_id) do update
-            set queue = excluded.queue, job_name = excluded.job_name, payload = excluded.payload,
-                priority = excluded.priority, created_at = excluded.created_at, dispatched_at = null,
-                job_options = excluded.job_options, run_at = excluded.run_at
-       )`;
 const OUTBOX_NOTIFY = `select pg_notify('${OUTBOX_CHANNEL}', '')`;
 
-/** Outbox messages in the JSON form `OUTBOX_WRITE_CTE` reads. */
-function outboxRowsJson(messages: readonly NewOutboxMessage[]): string {
-  return JSON.stringify(
-    messages.map((m) => ({
-      run_id: m.runId,
-      queue: m.queue,
-      job_name: m.jobName,
-      payload: m.payloadJson,
-      priority: m.priority,
-      created_at: m.createdAt.toISOString(),
-      job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
-      run_at: m.runAt ? m.runAt.toISOString() : null,
-    })),
-  );
-}
-
 /**
- * Writes outbox rows for runs that already exist (a redrive), and NOTIFYs:
- * one statement, in the caller's transaction.
+ * Spawned runs with their outbox content in the form the spawn's INSERT
+ * reads as JSON: `runs[i]` goes with `messages[i]` (same run id).
  */
-export async function writeOutboxMessages(em: SqlEntityManager, messages: readonly NewOutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  await em.execute(`with ${OUTBOX_WRITE_CTE} ${OUTBOX_NOTIFY}`, [outboxRowsJson(messages)]);
-}
-
-/**
- * Writes spawned runs and their outbox rows — `runs[i]` goes with
- * `messages[i]` — in ONE statement per chunk: two inserts in data-modifying
- * CTEs, fed by `json_to_recordset` from one JSON parameter each, and a
- * `pg_notify` that wakes every listening relay when the surrounding
- * transaction commits (NOTIFY is transactional). One statement is atomic on
- * its own, so a spawn of up to SPAWN_WRITE_CHUNK tasks needs no BEGIN/COMMIT.
- * Outbox ids follow the order of `messages` (WITH ORDINALITY), so jobs are
- * relayed in spawn order.
- *
- * Why not `insertMany`: the ORM builds and escapes every value of every row
- * (12 per run, 7 per outbox row); here PostgreSQL parses two JSON documents.
- * Payloads come already serialized and travel as JSON strings (cast to jsonb
- * in SQL), so no payload is serialized twice.
- */
-export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly NewRun[], messages: readonly NewOutboxMessage[]): Promise<void> {
-  for (let i = 0; i < runs.length; i += SPAWN_WRITE_CHUNK) {
-    const runRows = runs.slice(i, i + SPAWN_WRITE_CHUNK).map((run) => ({
+function spawnRows(runs: readonly NewRun[], messages: readonly NewOutboxMessage[]): object[] {
+  return runs.map((run, i) => {
+    const m = messages[i]!;
+    if (m.runId !== run.id) throw new Error(`insertSpawnedRuns: message ${i} is for run ${m.runId}, not ${run.id}`);
+    const runAt = run.runAt ?? m.runAt ?? null;
+    return {
       id: run.id,
       spawnable: run.spawnable,
       subject_id: run.subjectId,
@@ -137,48 +96,109 @@ export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly New
       workflow: run.workflow,
       payload_version: run.payloadVersion,
       enqueued_at: run.enqueuedAt.toISOString(),
-      run_at: run.runAt ? run.runAt.toISOString() : null,
-    }));
+      run_at: runAt ? runAt.toISOString() : null,
+      queue: m.queue,
+      job_name: m.jobName,
+      payload: m.payloadJson,
+      priority: m.priority,
+      job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
+    };
+  });
+}
+
+/**
+ * Writes spawned runs — `runs[i]` with its outbox content `messages[i]` — in
+ * ONE INSERT per chunk into `workflow_run`, fed by `json_to_recordset` from
+ * one JSON parameter; the last chunk's statement also calls `pg_notify`,
+ * which wakes every listening relay when the surrounding transaction commits
+ * (NOTIFY is transactional). One statement is atomic on its own, so a spawn
+ * of up to SPAWN_WRITE_CHUNK tasks needs no BEGIN/COMMIT. Rows are inserted
+ * in the order of `runs` (WITH ORDINALITY), so `dispatch_seq` follows it and
+ * jobs are relayed in spawn order.
+ *
+ * Why not `insertMany`: the ORM builds and escapes every value of every row
+ * (17 per run); here PostgreSQL parses one JSON document, inlined as a
+ * literal. Payloads come already serialized and travel as JSON strings (cast
+ * to jsonb in SQL), so no payload is parsed again in Node.
+ */
+export async function insertSpawnedRuns(em: SqlEntityManager, runs: readonly NewRun[], messages: readonly NewOutboxMessage[]): Promise<void> {
+  if (runs.length !== messages.length) throw new Error(`insertSpawnedRuns: ${runs.length} runs but ${messages.length} outbox messages`);
+  for (let i = 0; i < runs.length; i += SPAWN_WRITE_CHUNK) {
     const last = i + SPAWN_WRITE_CHUNK >= runs.length;
-    await em.execute(
-      `with new_runs as (
-         insert into workflow_run (id, spawnable, subject_id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at)
-         select id, spawnable, subject_id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at
-           from json_to_recordset(?::json)
-             as r(id uuid, spawnable text, subject_id text, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz)
-       ), ${OUTBOX_WRITE_CTE}
-       ${last ? OUTBOX_NOTIFY : 'select 1'}`,
-      [JSON.stringify(runRows), outboxRowsJson(messages.slice(i, i + SPAWN_WRITE_CHUNK))],
-    );
+    const insert = `insert into workflow_run (id, spawnable, subject_id, task_id, workflow, status, attempts, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, dispatched_at)
+         select id, spawnable, subject_id, task_id, workflow, case when run_at is null then 'pending' else 'delayed' end, 0, payload_version, enqueued_at, run_at,
+                queue, job_name, payload::jsonb, priority, job_options::jsonb, null
+           from rows from (json_to_recordset(?::json)
+                as (id uuid, spawnable text, subject_id text, task_id uuid, workflow text, payload_version int, enqueued_at timestamptz, run_at timestamptz,
+                    queue text, job_name text, payload text, priority int, job_options text))
+                with ordinality as r(id, spawnable, subject_id, task_id, workflow, payload_version, enqueued_at, run_at, queue, job_name, payload, priority, job_options, ord)
+          order by ord`;
+    const rows = spawnRows(runs.slice(i, i + SPAWN_WRITE_CHUNK), messages.slice(i, i + SPAWN_WRITE_CHUNK));
+    // The rows are inlined as one JSON literal (sql-literal.ts): MikroORM would escape the parameter a character at a time.
+    await em.execute(statementWithJson(last ? `with new_runs as (${insert}) ${OUTBOX_NOTIFY}` : insert, [rows]));
   }
 }
 
 /**
- * Claims the oldest undispatched rows. The plan must be the ordered scan of
- * the partial index, which stops after `limit` rows. Under FOR UPDATE the
- * LIMIT cannot bound a sort, so the other plan — bitmap scan of every pending
- * row, then a full sort of them with their payloads — costs O(pending) per
- * batch; the planner picks it whenever its statistics lag behind the outbox
- * (right after a burst of spawns: measured 24 ms and an 8 MB on-disk sort per
- * claim with 20,000 rows pending, against 0.4 ms). So bitmap scans are turned
- * off for the rest of the claiming transaction (`set_config(…, true)` is
- * local to it; outside a transaction it has no effect and the claim is as
- * before).
+ * Puts new outbox content on runs that already exist (a redrive): their
+ * queue, job name, payload, priority, job options and due time are replaced,
+ * they become undispatched and go to the back of the relay's order; and
+ * NOTIFY wakes the relays on commit. One statement, in the caller's
+ * transaction. A run id that does not exist is skipped.
+ */
+export async function writeOutboxMessages(em: SqlEntityManager, messages: readonly NewOutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await em.execute(
+    `with requeued as (
+       update workflow_run r
+          set queue = m.queue, job_name = m.job_name, payload = m.payload::jsonb, priority = m.priority,
+              job_options = m.job_options::jsonb, run_at = m.run_at, dispatched_at = null,
+              dispatch_seq = nextval('workflow_run_dispatch_seq_seq')
+         from json_to_recordset(?::json) as m(run_id uuid, queue text, job_name text, payload text, priority int, job_options text, run_at timestamptz)
+        where r.id = m.run_id
+     ) ${OUTBOX_NOTIFY}`,
+    [
+      JSON.stringify(
+        messages.map((m) => ({
+          run_id: m.runId,
+          queue: m.queue,
+          job_name: m.jobName,
+          payload: m.payloadJson,
+          priority: m.priority,
+          job_options: m.jobOptions ? JSON.stringify(m.jobOptions) : null,
+          run_at: m.runAt ? m.runAt.toISOString() : null,
+        })),
+      ),
+    ],
+  );
+}
+
+/**
+ * Claims the oldest undispatched due runs. The plan must be the ordered scan
+ * of the partial index `workflow_run_undispatched_index` (dispatch_seq where
+ * dispatched_at is null), which stops after `limit` rows. Under FOR UPDATE
+ * the LIMIT cannot bound a sort, so the other plan — bitmap scan of every
+ * pending row, then a full sort of them with their payloads — costs
+ * O(pending) per batch; the planner picks it whenever its statistics lag
+ * behind the table (right after a burst of spawns: measured 24 ms and an
+ * 8 MB on-disk sort per claim with 20,000 rows pending, against 0.4 ms). So
+ * bitmap scans are turned off for the rest of the claiming transaction
+ * (`set_config(…, true)` is local to it; outside a transaction it has no
+ * effect and the claim is as before).
  *
- * A delayed row (`run_at` in the future) stays in the outbox until it is due;
+ * A delayed run (`run_at` in the future) stays undispatched until it is due;
  * the ordered scan passes over such rows, so very many far-future delayed
- * rows make each claim slower (docs/run-control.md).
+ * runs make each claim slower (docs/run-control.md).
  */
 export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Promise<OutboxRow[]> {
   await em.execute(`select set_config('enable_bitmapscan', 'off', true)`);
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select id, run_id, queue, job_name, payload, priority, job_options from outbox_message
-      where dispatched_at is null and (run_at is null or run_at <= now()) order by id limit ? for update skip locked`,
+    `select id, queue, job_name, payload, priority, job_options from workflow_run
+      where dispatched_at is null and (run_at is null or run_at <= now()) order by dispatch_seq limit ? for update skip locked`,
     [limit],
   );
   return rows.map((row) => ({
-    id: Number(row.id),
-    runId: String(row.run_id),
+    runId: String(row.id),
     queue: String(row.queue),
     jobName: String(row.job_name),
     payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as unknown) : row.payload,
@@ -188,23 +208,22 @@ export async function claimOutboxBatch(em: SqlEntityManager, limit: number): Pro
 }
 
 /**
- * Marks claimed rows as sent and their runs as queued, in one statement (the
- * outbox UPDATE feeds the run UPDATE through a CTE). A run that already moved
- * on keeps its status but still gets its `queued_at`: a fast worker's result
- * can be recorded before this transaction commits, since the job is in Redis
- * from `addBulk` on.
+ * Marks claimed runs as sent and queued: ONE row version per run, since the
+ * dispatch state and the status live on the same row. A run that is no
+ * longer pending or delayed (one the reconciler re-sent: queued or running)
+ * keeps its status and gets its `queued_at` back. A fast worker's result
+ * cannot be recorded before this commits: the claim's row lock holds the
+ * recorder back (`waitForRelays`, record-outcomes-sql.ts).
  */
 export async function markDispatched(em: SqlEntityManager, rows: readonly OutboxRow[], at: Date): Promise<void> {
   if (rows.length === 0) return;
   await em.execute(
-    `with sent as (
-       update outbox_message set dispatched_at = ? where id = any(?::bigint[]) returning run_id
-     )
-     update workflow_run
-        set status = case when status in ('pending', 'delayed') then 'queued' else status end,
+    `update workflow_run
+        set dispatched_at = ?,
+            status = case when status in ('pending', 'delayed') then 'queued' else status end,
             queued_at = coalesce(queued_at, ?)
-      where id in (select run_id from sent) and (status in ('pending', 'delayed') or queued_at is null)`,
-    [at.toISOString(), pgArrayLiteral(rows.map((r) => r.id)), at.toISOString()],
+      where id = any(?::uuid[])`,
+    [at.toISOString(), at.toISOString(), pgArrayLiteral(rows.map((r) => r.runId))],
   );
 }
 
@@ -215,8 +234,8 @@ export interface OutboxLag {
 
 export async function readOutboxLag(em: SqlEntityManager): Promise<OutboxLag> {
   const [row] = await em.execute<{ pending: string | number; oldest: Date | string | null }[]>(
-    // A delayed row counts once it is due, and is late from its run_at on.
-    `select count(*) as pending, min(coalesce(run_at, created_at)) as oldest from outbox_message
+    // A delayed run counts once it is due, and is late from its run_at on.
+    `select count(*) as pending, min(coalesce(run_at, enqueued_at)) as oldest from workflow_run
       where dispatched_at is null and (run_at is null or run_at <= now())`,
   );
   const oldest = row?.oldest ? new Date(row.oldest).getTime() : null;
@@ -224,17 +243,21 @@ export async function readOutboxLag(em: SqlEntityManager): Promise<OutboxLag> {
 }
 
 /**
- * Deletes dispatched rows older than `before` whose run is final (or gone);
- * returns how many. A run that is not final keeps its row whatever its age:
- * the row holds the payload the reconciler re-sends when Redis lost the job
- * (run-reconciler.ts).
+ * Drops the payload (and job options) of final runs dispatched before
+ * `before` — dead, failed or cancelled ones: a completed run dropped its own
+ * when it was recorded (record-outcomes-sql.ts); returns how many. The run row stays (it is the run's record);
+ * what made the outbox grow — the payload — goes, so the table holds a
+ * payload only for runs of the retention window and for runs that are not
+ * final, whatever their age: those keep it for the reconciler, which re-sends
+ * it when Redis lost the job (run-reconciler.ts). Walks the partial index
+ * `workflow_run_payload_kept_index` (dispatched_at where payload is not
+ * null), so a pass costs what it finds plus the non-final runs of the window.
  */
 export async function pruneDispatched(em: SqlEntityManager, before: Date): Promise<number> {
   const [row] = await em.execute<{ pruned: string | number }[]>(
     `with pruned as (
-       delete from outbox_message o
-        where o.dispatched_at is not null and o.dispatched_at < ?
-          and not exists (select 1 from workflow_run r where r.id = o.run_id and r.status not in ${FINAL_RUN_STATUSES_SQL})
+       update workflow_run set payload = null, job_options = null
+        where payload is not null and dispatched_at < ? and status in ${FINAL_RUN_STATUSES_SQL}
         returning 1
      )
      select count(*) as pruned from pruned`,

@@ -3,8 +3,8 @@
  * are in Redis (`queued`, `running`) but whose BullMQ job no longer exists —
  * Redis restarted empty, a failover lost the last writes, someone ran
  * FLUSHDB — and sends them again through the outbox, under the same run id
- * (so the same job id), from the payload the outbox row still holds (rows of
- * runs that are not final are never pruned, see `pruneDispatched`).
+ * (so the same job id), from the payload the run row still holds (the
+ * payload of a run that is not final is never pruned, see `pruneDispatched`).
  *
  * Invariants:
  * - Cost is per batch, not per run: one claim statement, one pipelined

@@ -223,7 +223,7 @@ const ControlPlaneEnv = WorkerEnv.extend({
   NYX_SCHEDULE_MISFIRE_MS: intFromEnv(0, 30 * 86_400_000).default(CONFIG_DEFAULTS.scheduleMisfireMs),
   /** Results the recorder writes in one statement. @defaultValue 500 */
   NYX_RECORDER_BATCH: intFromEnv(1, 10_000).default(CONFIG_DEFAULTS.recorderBatch),
-  /** Dispatched outbox rows older than this are pruned, in ms. @defaultValue 86400000 (1 day) */
+  /** The payload of a dead, failed or cancelled run is pruned this long after its dispatch, in ms (the run row stays). @defaultValue 86400000 (1 day) */
   NYX_OUTBOX_RETENTION_MS: intFromEnv(0, 365 * 86_400_000).default(CONFIG_DEFAULTS.outboxRetentionMs),
   /** Time between two passes of the reconciler (runs whose job Redis lost are sent again), in ms. @defaultValue 30000 */
   NYX_RECONCILE_INTERVAL_MS: intFromEnv(100, 86_400_000).default(CONFIG_DEFAULTS.reconcileIntervalMs),

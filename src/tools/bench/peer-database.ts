@@ -10,8 +10,8 @@
  * a G phase runs), so `nyx bench` of an installed package still loads.
  *
  * Between phases the bench resets the tables a phase wrote (TRUNCATE on the
- * peers' tables and, on the throwaway database, on nyx's run and outbox
- * tables) and runs VACUUM ANALYZE, so that one phase's dead rows, stale
+ * peers' tables and, on the throwaway database, on nyx's run table, which is
+ * also its outbox) and runs VACUUM ANALYZE, so that one phase's dead rows, stale
  * statistics or pending autovacuum do not land on the next one.
  */
 import pg from 'pg';
@@ -67,11 +67,11 @@ export async function dropPeerSchemas(databaseUrl: string, schemas: PeerSchemas)
 export async function resetBetweenPhases(databaseUrl: string, schemas: PeerSchemas | null, graphileInstalled: boolean, throwaway: boolean): Promise<void> {
   await withClient(databaseUrl, async (client) => {
     const tables: string[] = [];
-    if (throwaway) tables.push('workflow_run', 'outbox_message');
+    if (throwaway) tables.push('workflow_run');
     if (schemas) tables.push(`"${schemas.peers}".peer_run`);
     if (schemas && graphileInstalled) tables.push(`"${schemas.graphile}"._private_jobs`);
     if (tables.length > 0) await client.query(`truncate ${tables.join(', ')} cascade`);
-    const vacuumed = ['workflow_run', 'outbox_message', 'motivational_task', 'motivational_state'];
+    const vacuumed = ['workflow_run', 'motivational_task', 'motivational_state'];
     if (schemas) vacuumed.push(`"${schemas.peers}".peer_run`);
     if (schemas && graphileInstalled) vacuumed.push(`"${schemas.graphile}"._private_jobs`);
     await client.query(`vacuum analyze ${vacuumed.join(', ')}`);

@@ -267,7 +267,6 @@ async function deleteBenchRows(orm: Orm, taskIds: readonly string[]): Promise<vo
   const ids = `{${taskIds.join(',')}}`;
   await em.transactional(async (tx) => {
     const states = await tx.execute<{ id: number }[]>('select distinct motivational_state_id as id from motivational_task where id = any(?::uuid[])', [ids]);
-    await tx.execute('delete from outbox_message where run_id in (select id from workflow_run where task_id = any(?::uuid[]))', [ids]);
     await tx.execute('delete from workflow_run where task_id = any(?::uuid[])', [ids]);
     await tx.execute('delete from motivational_task where id = any(?::uuid[])', [ids]);
     await tx.execute(

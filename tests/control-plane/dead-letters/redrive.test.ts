@@ -21,7 +21,7 @@ import {
 } from '../../../src/control-plane/dead-letters/index.js';
 import { resetDeadRun, requeueThroughOutbox } from '../../../src/control-plane/dead-letters/redrive-sql.js';
 import { TASK_SPAWN_CONTEXT_SCHEMA, WORKFLOW_JOB_NAME, type TaskSpawnEnvelope } from '../../../src/dto/index.js';
-import { OutboxMessage } from '../../../src/control-plane/entities/index.js';
+import { readOutboxOf } from '../../support/outbox-rows.js';
 import { waitFor } from '../../support/wait-for.js';
 import { faultRegistry, FaultHarness } from '../../faults/support/fault-harness.js';
 import { dispatchByHand } from '../../faults/support/raw-jobs.js';
@@ -118,7 +118,7 @@ describe('dead-letter queue: redrive', () => {
 
     rmSync(blocker);
     await redriveDeadLetter(deps, runId!);
-    const outbox = await h.orm.em.fork().findOneOrFail(OutboxMessage, { runId: runId! });
+    const outbox = await readOutboxOf(h.orm.em.fork(), runId!);
     expect(outbox.dispatchedAt).toBeNull();
     expect(outbox.payload).toMatchObject({ v: 2, data: { intensity: 0.5, taskId: v1Data.taskId } });
     await h.relayNow();

@@ -4,6 +4,7 @@ import { Migration20261201120000_outcome_quarantine } from './Migration202612011
 import { Migration20261201160000_run_control } from './Migration20261201160000_run_control.js';
 import { Migration20261201160100_schedules } from './Migration20261201160100_schedules.js';
 import { Migration20261202100000_generic_runs } from './Migration20261202100000_generic_runs.js';
+import { Migration20261202110000_run_outbox } from './Migration20261202110000_run_outbox.js';
 import { Migration20261202120000_keyset_indexes } from './Migration20261202120000_keyset_indexes.js';
 
 export const migrationsList = [
@@ -12,5 +13,6 @@ export const migrationsList = [
   { name: 'Migration20261201160000_run_control', class: Migration20261201160000_run_control },
   { name: 'Migration20261201160100_schedules', class: Migration20261201160100_schedules },
   { name: 'Migration20261202100000_generic_runs', class: Migration20261202100000_generic_runs },
+  { name: 'Migration20261202110000_run_outbox', class: Migration20261202110000_run_outbox },
   { name: 'Migration20261202120000_keyset_indexes', class: Migration20261202120000_keyset_indexes },
 ];
