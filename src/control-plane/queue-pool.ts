@@ -1,4 +1,5 @@
 /** One BullMQ `Queue` per name, created on first use and closed together. */
+import { dropIfRedisAway } from './drop-if-redis-away.js';
 import { Queue, type ConnectionOptions } from 'bullmq';
 
 export class QueuePool {
@@ -21,7 +22,7 @@ export class QueuePool {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
+    await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch((error: unknown) => dropIfRedisAway(queue, error))));
     this.#queues.clear();
   }
 }
