@@ -1,16 +1,16 @@
 /** Read-only queries over workflow_run for progress displays and summaries. */
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { RUN_STATUSES, type RunStatus } from './entities/index.js';
-import { pgArrayLiteral } from './outbox/pg-array.js';
+import { sqlIdArrayLiteral } from './db/sql-literal.js';
 
 export type StatusCounts = Record<RunStatus, number>;
 
 export async function countRunsByStatus(em: SqlEntityManager, runIds?: readonly string[]): Promise<StatusCounts> {
+  // The ids are inlined (sqlIdArrayLiteral): a progress display polls this with every run id of a large spawn.
   const rows = await em.execute<{ status: RunStatus; n: string | number }[]>(
     runIds
-      ? `select status, count(*) as n from workflow_run where id = any(?::uuid[]) group by status`
+      ? `select status, count(*) as n from workflow_run where id = any(${sqlIdArrayLiteral(runIds)}::uuid[]) group by status`
       : `select status, count(*) as n from workflow_run group by status`,
-    runIds ? [pgArrayLiteral(runIds)] : [],
   );
   const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as StatusCounts;
   for (const row of rows) counts[row.status] = Number(row.n);

@@ -40,3 +40,21 @@ export function statementWithJson(template: string, values: readonly unknown[]):
   });
   return sql;
 }
+
+const UUID_OR_INTEGER = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|-?\d{1,19})$/;
+
+/**
+ * A PostgreSQL array literal of ids (`'{a,b,c}'`) to inline into a statement
+ * that takes no other parameters. Every value must be a uuid or an integer,
+ * checked here, so nothing in it needs escaping. For id lists that can be
+ * long (a progress display's 100,000 run ids): bound as a parameter, such a
+ * list went through MikroORM's per-character escaping, which built one
+ * string fragment per character — 32 bytes of heap per byte of text, a
+ * 120 MB spike for 100,000 uuids.
+ */
+export function sqlIdArrayLiteral(values: readonly (string | number)[]): string {
+  for (const value of values) {
+    if (!UUID_OR_INTEGER.test(String(value))) throw new TypeError(`sqlIdArrayLiteral: ${JSON.stringify(value)} is not a uuid or an integer`);
+  }
+  return `'{${values.join(',')}}'`;
+}

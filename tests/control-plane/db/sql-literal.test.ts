@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Orm } from '../../../src/control-plane/db/orm.js';
-import { sqlTextLiteral, statementWithJson } from '../../../src/control-plane/db/sql-literal.js';
+import { sqlIdArrayLiteral, sqlTextLiteral, statementWithJson } from '../../../src/control-plane/db/sql-literal.js';
 import { createMigratedDatabase, type TestDatabase } from '../../support/test-database.js';
 
 const hostile = [
@@ -52,6 +52,16 @@ describe('SQL literals for JSON', () => {
       const [row] = await orm.em.fork().execute<{ t: string }[]>(`select ${sqlTextLiteral(text)} as t`);
       expect(row!.t).toBe(text);
     }
+  });
+
+  it('an id array literal reads back as the same ids, and refuses anything but uuids and integers', async () => {
+    const ids = ['00000000-0000-4000-8000-000000000000', 'ABCDEF01-2345-4678-9abc-def012345678'];
+    const [row] = await orm.em.fork().execute<{ ids: string[] }[]>(`select ${sqlIdArrayLiteral(ids)}::uuid[]::text[] as ids`);
+    expect(row!.ids).toEqual(ids.map((id) => id.toLowerCase()));
+    const [ints] = await orm.em.fork().execute<{ n: number }[]>(`select cardinality(${sqlIdArrayLiteral([1, -2, 30])}::int[]) as n`);
+    expect(Number(ints!.n)).toBe(3);
+    expect(() => sqlIdArrayLiteral(["1}'; drop table workflow_run; --"])).toThrow('is not a uuid or an integer');
+    expect(() => sqlIdArrayLiteral(['00000000-0000-4000-8000-00000000000'])).toThrow('is not a uuid or an integer');
   });
 
   it('refuses a template whose placeholders do not match', () => {
