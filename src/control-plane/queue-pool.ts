@@ -1,5 +1,5 @@
 /** One BullMQ `Queue` per name, created on first use and closed together. */
-import { dropIfRedisAway } from './drop-if-redis-away.js';
+import { closeOrDrop } from './close-or-drop.js';
 import { Queue, type ConnectionOptions } from 'bullmq';
 
 export class QueuePool {
@@ -22,7 +22,7 @@ export class QueuePool {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch((error: unknown) => dropIfRedisAway(queue, error))));
+    await Promise.all([...this.#queues.values()].map((queue) => closeOrDrop(queue)));
     this.#queues.clear();
   }
 }

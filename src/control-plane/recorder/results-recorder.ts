@@ -16,7 +16,7 @@
  * failing the batch it shares (checked-outcomes.ts). A results job larger
  * than `maxJobBytes` is refused whole.
  */
-import { dropIfRedisAway } from '../drop-if-redis-away.js';
+import { closeOrDrop } from '../close-or-drop.js';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -273,7 +273,7 @@ export class ResultsRecorder {
   /** Stops taking result jobs, writes what it holds, and closes. */
   async close(): Promise<void> {
     this.#closing.abort();
-    const closing = this.#worker.close().catch((error: unknown) => dropIfRedisAway(this.#worker, error));
+    const closing = closeOrDrop(this.#worker);
     await this.#writer.drain();
     await closing;
   }
