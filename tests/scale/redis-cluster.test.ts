@@ -63,12 +63,14 @@ describe('on a Redis Cluster', () => {
     expect(perNode.flat().length).toBeGreaterThan(0);
     expect(perNode.flat().every((key) => key.startsWith('{nyx}:'))).toBe(true);
     expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
-  });
+    // Two worker processes start (tsx) and the wait for completion alone allows 60 s: more than jest's default on a loaded machine.
+  }, 120_000);
 
   it('spreads queues over the masters when routing by motivation type', async () => {
     await runFullPath({ NYX_QUEUE_PREFIX: 'spread', NYX_QUEUE_ROUTING: 'motivation' }, 40);
     const perNode = keysPerNode('spread:*');
     expect(perNode.flat().some((key) => key.startsWith('spread:{workflows-curiosity}:'))).toBe(true);
     expect(perNode.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
-  });
+    // Two worker processes start (tsx) and the wait for completion alone allows 60 s: more than jest's default on a loaded machine.
+  }, 120_000);
 });
