@@ -25,11 +25,9 @@ import type { PeerPhaseResult, ProgressFn } from './bench-types.js';
 import { CpuMeter } from './cpu-usage.js';
 import { quietGraphileLogger } from './graphile-logger.js';
 import { describeGraphile, GRAPHILE_TASK, type GraphileVariant } from './graphile-settings.js';
-import { round } from './latency-stats.js';
 import type { PeerSchemas } from './peer-database.js';
-import { countingQuery, readPeerRunTimes, waitForFinishedRuns } from './peer-runs.js';
+import { countingQuery, peerPhaseResult, readPeerRunTimes, waitForFinishedRuns } from './peer-runs.js';
 import { readProcessRss } from './process-rss.js';
-import { maxOf } from './raw-bullmq.bench.js';
 import { ForkedWorkerPool } from './raw-worker-pool.js';
 import { waitUntil } from './wait-until.js';
 
@@ -132,27 +130,18 @@ export async function runGraphilePhase(options: GraphilePhaseOptions): Promise<P
     const cpuSeconds = await cpu.stop();
     const rss = pool.processes.map((child) => readProcessRss(child.pid!));
     const times = await readPeerRunTimes(observer, schemas.peers);
-    const completed = times.statuses.completed ?? 0;
-    const durationMs = times.lastFinished - started;
-    return {
-      phase,
+    return peerPhaseResult({
+      phase: phase,
       description: describeGraphile(options.variant),
       jobs: taskIds.length,
-      completed,
-      durationMs: round(durationMs, 0),
-      jobsPerSec: round((completed / durationMs) * 1000, 0),
-      producerPerSec: round((taskIds.length / Math.max(1, spawned - started)) * 1000, 0),
-      spawnToStartMs: times.spawnToStartMs,
-      spawnToRecordedMs: times.spawnToRecordedMs,
-      redisRoundTripsPerBatch: 0,
+      started,
+      spawned,
+      times,
       cpuSeconds,
-      workerRssMb: maxOf(rss.map((r) => r.rssMb)),
-      workerPeakRssMb: maxOf(rss.map((r) => r.peakRssMb)),
-      sqlPerBatch: round(sqlPerBatch.reduce((a, b) => a + b, 0) / sqlPerBatch.length),
-      sqlPerBatchMin: Math.min(...sqlPerBatch),
-      sqlPerBatchMax: Math.max(...sqlPerBatch),
-      statuses: times.statuses,
-    };
+      rss,
+      sqlPerBatch,
+      redisRoundTripsPerBatch: 0,
+    });
   } finally {
     await pool?.stop();
     await producer.end();

@@ -27,9 +27,8 @@ import { CpuMeter } from './cpu-usage.js';
 import { definePeerRun, openHandGlueOrm } from './hand-glue-entities.js';
 import { round } from './latency-stats.js';
 import type { PeerSchemas } from './peer-database.js';
-import { readPeerRunTimes, waitForFinishedRuns } from './peer-runs.js';
+import { peerPhaseResult, readPeerRunTimes, waitForFinishedRuns } from './peer-runs.js';
 import { readProcessRss } from './process-rss.js';
-import { maxOf } from './raw-bullmq.bench.js';
 import type { RedisRoundTripCounter } from './redis-round-trips.js';
 import { ForkedWorkerPool } from './raw-worker-pool.js';
 import { waitUntil } from './wait-until.js';
@@ -119,27 +118,18 @@ export async function runHandGluePhase(options: HandGluePhaseOptions): Promise<P
     const cpuSeconds = await cpu.stop();
     const rss = pool.processes.map((child) => readProcessRss(child.pid!));
     const times = await readPeerRunTimes(observer, schemas.peers);
-    const completed = times.statuses.completed ?? 0;
-    const durationMs = times.lastFinished - started;
-    return {
+    return peerPhaseResult({
       phase: 'H',
       description: 'hand glue: MikroORM find with populate + flush, then BullMQ addBulk; a BullMQ worker with its own MikroORM (findOne, set, flush)',
       jobs: taskIds.length,
-      completed,
-      durationMs: round(durationMs, 0),
-      jobsPerSec: round((completed / durationMs) * 1000, 0),
-      producerPerSec: round((taskIds.length / Math.max(1, spawned - started)) * 1000, 0),
-      spawnToStartMs: times.spawnToStartMs,
-      spawnToRecordedMs: times.spawnToRecordedMs,
-      redisRoundTripsPerBatch: round(roundTrips / Math.ceil(taskIds.length / batchSize)),
+      started,
+      spawned,
+      times,
       cpuSeconds,
-      workerRssMb: maxOf(rss.map((r) => r.rssMb)),
-      workerPeakRssMb: maxOf(rss.map((r) => r.peakRssMb)),
-      sqlPerBatch: round(sqlPerBatch.reduce((a, b) => a + b, 0) / sqlPerBatch.length),
-      sqlPerBatchMin: Math.min(...sqlPerBatch),
-      sqlPerBatchMax: Math.max(...sqlPerBatch),
-      statuses: times.statuses,
-    };
+      rss,
+      sqlPerBatch,
+      redisRoundTripsPerBatch: round(roundTrips / Math.ceil(taskIds.length / batchSize)),
+    });
   } finally {
     await pool?.stop();
     await queue.close();

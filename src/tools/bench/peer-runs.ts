@@ -4,8 +4,11 @@
  * peer), and, after the phase, the clocks of each row.
  */
 import type pg from 'pg';
-import type { ProgressFn } from './bench-types.js';
-import { latencyStats, type LatencyStats } from './latency-stats.js';
+import type { PeerPhaseResult, PhaseName, ProgressFn } from './bench-types.js';
+import type { CpuSeconds } from './cpu-usage.js';
+import type { ProcessRss } from './process-rss.js';
+import { maxOf } from './raw-bullmq.bench.js';
+import { latencyStats, round, type LatencyStats } from './latency-stats.js';
 import { waitUntil } from './wait-until.js';
 
 export async function waitForFinishedRuns(
@@ -79,5 +82,44 @@ export function countingQuery(client: pg.Client): { query: (text: string, values
       statements = 0;
       return n;
     },
+  };
+}
+
+export interface PeerMeasurements {
+  phase: PhaseName;
+  description: string;
+  jobs: number;
+  /** Clock before the first spawn batch, and after the last one. */
+  started: number;
+  spawned: number;
+  times: PeerRunTimes;
+  cpuSeconds: CpuSeconds;
+  rss: readonly ProcessRss[];
+  sqlPerBatch: readonly number[];
+  redisRoundTripsPerBatch: number;
+}
+
+/** A peer phase's report, from what it measured (the same fields for every peer). */
+export function peerPhaseResult(m: PeerMeasurements): PeerPhaseResult {
+  const completed = m.times.statuses.completed ?? 0;
+  const durationMs = m.times.lastFinished - m.started;
+  return {
+    phase: m.phase,
+    description: m.description,
+    jobs: m.jobs,
+    completed,
+    durationMs: round(durationMs, 0),
+    jobsPerSec: round((completed / durationMs) * 1000, 0),
+    producerPerSec: round((m.jobs / Math.max(1, m.spawned - m.started)) * 1000, 0),
+    spawnToStartMs: m.times.spawnToStartMs,
+    spawnToRecordedMs: m.times.spawnToRecordedMs,
+    redisRoundTripsPerBatch: m.redisRoundTripsPerBatch,
+    cpuSeconds: m.cpuSeconds,
+    workerRssMb: maxOf(m.rss.map((r) => r.rssMb)),
+    workerPeakRssMb: maxOf(m.rss.map((r) => r.peakRssMb)),
+    sqlPerBatch: round(m.sqlPerBatch.reduce((a, b) => a + b, 0) / m.sqlPerBatch.length),
+    sqlPerBatchMin: Math.min(...m.sqlPerBatch),
+    sqlPerBatchMax: Math.max(...m.sqlPerBatch),
+    statuses: m.times.statuses,
   };
 }
